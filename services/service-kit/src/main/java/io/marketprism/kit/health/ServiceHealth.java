@@ -4,6 +4,8 @@ import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The process's {@code grpc.health.v1} status: overall ({@code ""}) and per gRPC service name.
@@ -12,7 +14,8 @@ import java.util.Collection;
  * {@code NOT_SERVING} for good when shutdown begins. A service may flip its own entries in between, e.g. data-storage
  * reporting {@code NOT_SERVING} while ClickHouse is unreachable; once draining has begun such changes are ignored.
  *
- * <p>Thread-safe (grpc-java's {@link HealthStatusManager} is).
+ * <p>Thread-safe: writes are serialized on this object so the mirror and the gRPC service never disagree; reads are
+ * lock-free.
  */
 public final class ServiceHealth {
 
@@ -21,27 +24,43 @@ public final class ServiceHealth {
 
   private final HealthStatusManager manager = new HealthStatusManager();
 
+  // HealthStatusManager cannot be read back; this mirror answers status() for HTTP health endpoints.
+  private final Map<String, ServingStatus> statuses = new ConcurrentHashMap<>();
+
+  private volatile boolean draining;
+
   public ServiceHealth() {
     // HealthStatusManager starts with "" SERVING; nothing is ready until the kit says so.
-    manager.setStatus(OVERALL, ServingStatus.NOT_SERVING);
+    set(OVERALL, ServingStatus.NOT_SERVING);
   }
 
   /** Sets one gRPC service's status ({@code "marketprism.storage.v1.StorageService"}), or the overall one. */
-  public void set(String grpcServiceName, ServingStatus status) {
+  public synchronized void set(String grpcServiceName, ServingStatus status) {
+    if (draining) {
+      return;
+    }
     manager.setStatus(grpcServiceName, status);
+    statuses.put(grpcServiceName, status);
   }
 
   /** Marks the overall status and each named service {@code SERVING}. */
   public void markServing(Collection<String> grpcServiceNames) {
     for (String name : grpcServiceNames) {
-      manager.setStatus(name, ServingStatus.SERVING);
+      set(name, ServingStatus.SERVING);
     }
-    manager.setStatus(OVERALL, ServingStatus.SERVING);
+    set(OVERALL, ServingStatus.SERVING);
   }
 
   /** Everything {@code NOT_SERVING} from now on; later {@link #set} calls are ignored. */
-  public void drain() {
+  public synchronized void drain() {
+    draining = true;
     manager.enterTerminalState();
+    statuses.replaceAll((name, status) -> ServingStatus.NOT_SERVING);
+  }
+
+  /** The current status of a gRPC service name (or {@link #OVERALL}); {@code SERVICE_UNKNOWN} if never set. */
+  public ServingStatus status(String grpcServiceName) {
+    return statuses.getOrDefault(grpcServiceName, ServingStatus.SERVICE_UNKNOWN);
   }
 
   /** The {@code grpc.health.v1.Health} service to add to a server. */
