@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "marketprism", mixinStandardHelpOptions = true,
         versionProvider = MarketPrismCommand.Version.class,
         description = "Runs MarketPrism locally: NATS, ClickHouse and every service, supervised.",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, NormalizeCommand.class,
                 SuperviseCommand.class, CommandLine.HelpCommand.class})
 public final class MarketPrismCommand {
 
@@ -33,6 +33,10 @@ public final class MarketPrismCommand {
     Path workspace;
 
     public static void main(String[] args) {
+        // stdout is the command's output (status --json, normalize); any library logging goes to stderr.
+        if (System.getProperty("MARKETPRISM_LOG_TARGET") == null && System.getenv("MARKETPRISM_LOG_TARGET") == null) {
+            System.setProperty("MARKETPRISM_LOG_TARGET", "System.err");
+        }
         System.exit(commandLine().execute(args));
     }
 
