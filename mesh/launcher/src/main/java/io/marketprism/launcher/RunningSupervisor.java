@@ -16,15 +16,25 @@ final class RunningSupervisor {
             return Optional.empty();
         }
         try {
-            long pid = Long.parseLong(Files.readString(workspace.pidFile()).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(RunningSupervisor::isLauncher);
+            String[] fields = Files.readString(workspace.pidFile()).strip().split(" ");
+            long pid = Long.parseLong(fields[0]);
+            String started = fields.length > 1 ? fields[1] : "";
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(handle -> startedAt(handle).equals(started));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    /** Guards against a recycled pid: the process must be a JVM running our command. */
-    private static boolean isLauncher(ProcessHandle handle) {
-        return handle.info().commandLine().map(line -> line.contains(MarketPrismCommand.class.getName())).orElse(true);
+    /**
+     * What the pid file holds: the pid and the process's start time. The start time guards against a recycled pid; the
+     * command line cannot, because the kernel hands out only its first few kilobytes and our class path is longer.
+     */
+    static String pidFileLine(ProcessHandle supervisor) {
+        return supervisor.pid() + " " + startedAt(supervisor);
+    }
+
+    private static String startedAt(ProcessHandle handle) {
+        return handle.info().startInstant().map(instant -> Long.toString(instant.toEpochMilli())).orElse("unknown");
     }
 }

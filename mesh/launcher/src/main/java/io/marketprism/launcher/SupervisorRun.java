@@ -104,7 +104,8 @@ final class SupervisorRun {
     private void writePidFile(long pid) {
         try {
             Files.createDirectories(workspace.runDirectory());
-            Files.writeString(workspace.pidFile(), pid + "\n", StandardCharsets.UTF_8);
+            Files.writeString(workspace.pidFile(), RunningSupervisor.pidFileLine(ProcessHandle.current()) + "\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + workspace.pidFile(), e);
         }

@@ -103,8 +103,11 @@ final class UpCommand implements Callable<Integer> {
                 "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 MarketPrismCommand.class.getName(), "supervise",
                 "--root", workspace.repository().toString(),
-                "--workspace", workspace.directory().toString(),
-                "--config", parent.configFile(workspace).toString()));
+                "--workspace", workspace.directory().toString()));
+        if (parent.config != null) {
+            // only an explicit file: the default marketprism.yaml is optional, an explicit one must exist
+            command.addAll(List.of("--config", parent.configFile(workspace).toString()));
+        }
         Process supervisor = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(supervisorLog.toFile()))
