@@ -1,0 +1,198 @@
+package io.marketprism.collector.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketprism.collector.book.ResyncReason;
+import io.marketprism.collector.exchange.ExchangeFeed;
+import io.marketprism.collector.exchange.FeedListener;
+import io.marketprism.collector.exchange.FrameReject;
+import io.marketprism.collector.exchange.binance.BinanceFeed;
+import io.marketprism.collector.exchange.deribit.DeribitFeed;
+import io.marketprism.collector.exchange.okx.OkxFeed;
+import io.marketprism.marketdata.v1.MarketEvent;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Normalization throughput per exchange in frames/s on one thread, next to the floor any parser pays:
+ * {@code ObjectMapper.readTree} of the same frames ({@code *Tree} benchmarks). Compare each pair by its
+ * ratio in the same run. See BENCHMARKS.md for the command.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class NormalizeBenchmark {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Sends events into the blackhole; a reject or resync would mean the benchmark measures the wrong path. */
+  static final class SinkListener implements FeedListener {
+    Blackhole blackhole;
+
+    @Override
+    public void onEvent(MarketEvent event) {
+      blackhole.consume(event);
+    }
+
+    @Override
+    public void onReject(FrameReject reject) {
+      throw new IllegalStateException("benchmark frame rejected: " + reject);
+    }
+
+    @Override
+    public void resyncNeeded(String exchange, String nativeSymbol, ResyncReason reason, String detail) {
+      if (reason != ResyncReason.NO_SNAPSHOT) {
+        throw new IllegalStateException("benchmark book out of sync: " + detail);
+      }
+    }
+  }
+
+  /** A cycle of frames and a feed to push them through. */
+  @State(Scope.Thread)
+  public abstract static class Frames {
+    final SinkListener listener = new SinkListener();
+    String[] frames;
+    ExchangeFeed feed;
+    int next;
+
+    abstract List<String> frames();
+
+    abstract ExchangeFeed feed(FeedListener listener);
+
+    @Setup(Level.Trial)
+    public void setUp(Blackhole blackhole) {
+      listener.blackhole = blackhole;
+      frames = frames().toArray(new String[0]);
+      feed = feed(listener);
+    }
+
+    String nextFrame() {
+      String frame = frames[next];
+      next = (next + 1) % frames.length;
+      return frame;
+    }
+  }
+
+  public static class BinanceTrades extends Frames {
+    @Override
+    List<String> frames() {
+      return BenchFrames.binanceTrades();
+    }
+
+    @Override
+    ExchangeFeed feed(FeedListener listener) {
+      return new BinanceFeed(listener);
+    }
+  }
+
+  public static class BinanceCombinedTrades extends BinanceTrades {
+    @Override
+    List<String> frames() {
+      return BenchFrames.binanceCombinedTrades();
+    }
+  }
+
+  public static class BinanceDepth extends Frames {
+    @Override
+    List<String> frames() {
+      return BenchFrames.binanceDepthUpdates();
+    }
+
+    @Override
+    ExchangeFeed feed(FeedListener listener) {
+      return new BinanceFeed(listener);
+    }
+
+    @Override
+    String nextFrame() {
+      if (next == 0) {
+        // Start of a cycle: ids restart, so re-seed the book (once per 4096 updates).
+        BinanceFeed binance = (BinanceFeed) feed;
+        binance.resetBooks();
+        binance.onDepthSnapshot("BTCUSDT", BenchFrames.binanceDepthSnapshot(), 0);
+      }
+      return super.nextFrame();
+    }
+  }
+
+  public static class OkxTrades extends Frames {
+    @Override
+    List<String> frames() {
+      return BenchFrames.okxTrades();
+    }
+
+    @Override
+    ExchangeFeed feed(FeedListener listener) {
+      return new OkxFeed(listener);
+    }
+  }
+
+  public static class DeribitTrades extends Frames {
+    @Override
+    List<String> frames() {
+      return BenchFrames.deribitTrades();
+    }
+
+    @Override
+    ExchangeFeed feed(FeedListener listener) {
+      return new DeribitFeed(listener);
+    }
+  }
+
+  @Benchmark
+  public Object binanceTrade(BinanceTrades state) {
+    return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object binanceTradeTree(BinanceTrades state) throws IOException {
+    return MAPPER.readTree(state.nextFrame());
+  }
+
+  @Benchmark
+  public Object binanceCombinedTrade(BinanceCombinedTrades state) {
+    return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object binanceCombinedTradeTree(BinanceCombinedTrades state) throws IOException {
+    return MAPPER.readTree(state.nextFrame());
+  }
+
+  @Benchmark
+  public Object binanceDepthUpdate(BinanceDepth state) {
+    return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object binanceDepthUpdateTree(BinanceDepth state) throws IOException {
+    return MAPPER.readTree(state.nextFrame());
+  }
+
+  @Benchmark
+  public Object okxTrade(OkxTrades state) {
+    return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object okxTradeTree(OkxTrades state) throws IOException {
+    return MAPPER.readTree(state.nextFrame());
+  }
+
+  @Benchmark
+  public Object deribitTrade(DeribitTrades state) {
+    return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object deribitTradeTree(DeribitTrades state) throws IOException {
+    return MAPPER.readTree(state.nextFrame());
+  }
+}
