@@ -1,0 +1,307 @@
+package io.marketprism.storage.ingest;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.marketprism.marketdata.v1.MarketEvent;
+import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.MarketDataSubjects;
+import io.marketprism.messaging.MarketEventCodec;
+import io.marketprism.messaging.TraceHeaders;
+import io.marketprism.storage.DataStorageConfig;
+import io.marketprism.storage.clickhouse.ClickHouse;
+import io.marketprism.storage.schema.EventRows;
+import io.marketprism.storage.schema.EventTable;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.IterableConsumer;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores one data type: a durable pull consumer on {@code md.<type>.>} in {@code MARKET_DATA} feeding batched inserts
+ * into the type's hot table.
+ *
+ * <p>Exactly once as seen by queries: a batch is complete when it holds {@code batch-size} rows or its oldest message
+ * has waited {@code flush-interval}; only after its insert succeeded is the batch's last message acked, which (ack
+ * policy {@code all}) acks the whole batch. A crash before the ack means redelivery, and the table's
+ * ReplacingMergeTree key makes the second copy replace the first. While ClickHouse fails, the batch is retried with
+ * exponential backoff and nothing is acked; fetching stops once the next batch is complete too (the backlog waits in
+ * JetStream, visible as consumer lag).
+ *
+ * <p>A message that cannot be decoded or stored goes to the dead-letter subject with the reason and counts as done.
+ *
+ * <p>Tracing: each insert is a span linked to the publishers' spans ({@code traceparent}) of up to 32 of its
+ * messages; a span per message would cost more than the insert at these rates.
+ *
+ * <p>Threading: two threads, so that fetching and decoding overlap inserting. The fetch thread owns the batch being
+ * built and hands complete batches to the insert thread through a queue of one; the insert thread inserts and acks
+ * them in order, which ack policy {@code all} requires. {@link #lag()} only asks the server.
+ */
+final class TypeIngest implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TypeIngest.class);
+
+  private final EventTable table;
+  private final Connection nats;
+  private final ClickHouse clickHouse;
+  private final DataStorageConfig.Ingest config;
+  private final String durable;
+  private final String insertInto;
+  private final List<String> columnTypes;
+  private final StorageHealth health;
+  private final DeadLetters deadLetters;
+  private final Counter rowsStored;
+  private final Consumer<MarketEvent> listener;
+  private final Tracer tracer;
+  private final Thread fetcher;
+  private final Thread inserter;
+  /** Complete batches on their way from the fetch thread to the insert thread. */
+  private final BlockingQueue<Batch> complete = new ArrayBlockingQueue<>(1);
+
+  private volatile boolean running = true;
+
+  /** Rows to insert, the message whose ack acknowledges all of them, and traces of some of their publishers. */
+  private record Batch(List<Object[]> rows, Message last, List<SpanContext> traces) {}
+
+  /** Publisher traces linked from one insert span: enough to find the insert from a publish, bounded. */
+  private static final int MAX_LINKS = 32;
+
+  // confined to `fetcher`
+  private List<Object[]> rows = new ArrayList<>();
+  private List<SpanContext> traces = new ArrayList<>();
+  private Message lastMessage;
+  private long batchStartedNanos;
+
+  TypeIngest(
+      EventTable table,
+      Connection nats,
+      ClickHouse clickHouse,
+      String database,
+      DataStorageConfig.Ingest config,
+      StorageHealth health,
+      DeadLetters deadLetters,
+      Counter rowsStored,
+      Consumer<MarketEvent> listener,
+      Tracer tracer) {
+    this.table = table;
+    this.nats = nats;
+    this.clickHouse = clickHouse;
+    this.config = config;
+    this.durable = config.durable() + "-" + MarketDataSubjects.typeToken(table.type());
+    this.insertInto = table.insertInto(database, table.hotName());
+    this.columnTypes = table.columnTypes();
+    this.health = health;
+    this.deadLetters = deadLetters;
+    this.rowsStored = rowsStored;
+    this.listener = listener;
+    this.tracer = tracer;
+    this.fetcher = new Thread(this::fetchLoop, "ingest-fetch-" + table.hotName());
+    this.inserter = new Thread(this::insertLoop, "ingest-insert-" + table.hotName());
+  }
+
+  /** Creates (or updates) the durable consumer and starts consuming. */
+  void start() throws IOException, JetStreamApiException {
+    ConsumerConfiguration consumer =
+        ConsumerConfiguration.builder()
+            .durable(durable)
+            .filterSubject(MarketDataSubjects.filter(table.type(), null, null))
+            .ackPolicy(AckPolicy.All)
+            .deliverPolicy(DeliverPolicy.All)
+            .ackWait(config.ackWait())
+            .maxAckPending(Math.max(4L * config.batchSize(), 20_000L))
+            .build();
+    nats.jetStreamManagement().addOrUpdateConsumer(DefaultStreams.MARKET_DATA, consumer);
+    inserter.start();
+    fetcher.start();
+  }
+
+  /** Messages on this type's subjects not yet stored: pending in the stream plus delivered and unacked. */
+  long lag() throws IOException, JetStreamApiException {
+    ConsumerInfo info = nats.jetStreamManagement().getConsumerInfo(DefaultStreams.MARKET_DATA, durable);
+    return info.getNumPending() + info.getNumAckPending();
+  }
+
+  String durable() {
+    return durable;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    fetcher.interrupt();
+    inserter.interrupt();
+    fetcher.join(TimeUnit.SECONDS.toMillis(10));
+    inserter.join(TimeUnit.SECONDS.toMillis(10));
+  }
+
+  private void fetchLoop() {
+    IterableConsumer consumer = null;
+    while (running) {
+      try {
+        if (consumer == null) {
+          // keeps pull requests outstanding in the background, so messages flow while this thread decodes
+          consumer = nats.getConsumerContext(DefaultStreams.MARKET_DATA, durable)
+              .iterate(ConsumeOptions.builder().batchSize(config.fetchSize()).build());
+        }
+        Message message = consumer.nextMessage(fetchWait());
+        if (message != null) {
+          accept(message);
+        }
+        if (rows.size() >= config.batchSize() || (lastMessage != null && flushDue())) {
+          complete.put(new Batch(rows, lastMessage, traces));
+          rows = new ArrayList<>();
+          traces = new ArrayList<>();
+          lastMessage = null;
+        }
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException | IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
+        if (!running) {
+          break;
+        }
+        // NATS away or the consumer missing: keep the batch in memory and try again
+        log.warn("ingest of {} cannot fetch: {}", table.hotName(), e.toString());
+        stop(consumer);
+        consumer = null;
+        if (!sleep(Duration.ofSeconds(1))) {
+          break;
+        }
+      }
+    }
+    stop(consumer);
+  }
+
+  private static void stop(IterableConsumer consumer) {
+    if (consumer != null) {
+      try {
+        consumer.close();
+      } catch (Exception e) {
+        log.debug("closing a consumer failed", e);
+      }
+    }
+  }
+
+  private Duration fetchWait() {
+    if (lastMessage == null) {
+      return config.flushInterval();
+    }
+    long remaining = config.flushInterval().toNanos() - (System.nanoTime() - batchStartedNanos);
+    return Duration.ofNanos(Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+  }
+
+  private boolean flushDue() {
+    return System.nanoTime() - batchStartedNanos >= config.flushInterval().toNanos();
+  }
+
+  private void accept(Message message) throws IOException, JetStreamApiException {
+    if (lastMessage == null) {
+      batchStartedNanos = System.nanoTime();
+    }
+    lastMessage = message;
+    MarketEvent event;
+    try {
+      var subject = MarketDataSubjects.parse(message.getSubject())
+          .orElseThrow(() -> new EventRows.UnstorableEventException("not a market-data subject"));
+      event = MarketEventCodec.decode(subject.type(), message.getData());
+      if (!MarketEventCodec.exchange(event).equals(subject.exchange())
+          || !MarketEventCodec.symbol(event).equals(subject.symbol())) {
+        throw new EventRows.UnstorableEventException("payload's exchange/symbol do not match the subject");
+      }
+      rows.add(EventRows.toRow(table, event));
+      if (traces.size() < MAX_LINKS && message.hasHeaders()
+          && message.getHeaders().getFirst(TraceHeaders.TRACEPARENT) != null) {
+        SpanContext publisher = Span.fromContext(TraceHeaders.extract(message.getHeaders())).getSpanContext();
+        if (publisher.isValid()) {
+          traces.add(publisher);
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      deadLetters.send(message, "cannot decode " + MarketDataSubjects.typeToken(table.type()) + ": " + e.getMessage());
+      return;
+    } catch (EventRows.UnstorableEventException e) {
+      deadLetters.send(message, e.getMessage());
+      return;
+    }
+    listener.accept(event);
+  }
+
+  private void insertLoop() {
+    try {
+      while (running) {
+        insertAndAck(complete.take());
+      }
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Inserts the batch, retrying until it succeeds or the service stops, then acks it. */
+  private void insertAndAck(Batch batch) throws InterruptedException {
+    SpanBuilder spanBuilder = tracer.spanBuilder("insert " + table.hotName()).setNoParent()
+        .setSpanKind(SpanKind.CONSUMER).setAttribute("db.system", "clickhouse")
+        .setAttribute("marketprism.rows", (long) batch.rows().size());
+    batch.traces().forEach(spanBuilder::addLink);
+    Span span = spanBuilder.startSpan();
+    try {
+      insertWithRetries(batch);
+      batch.last().ack();
+    } finally {
+      span.end();
+    }
+  }
+
+  private void insertWithRetries(Batch batch) throws InterruptedException {
+    int attempt = 0;
+    while (!batch.rows().isEmpty()) {
+      try {
+        clickHouse.insertRowBinary(insertInto, columnTypes, batch.rows());
+        health.reportAvailable();
+        rowsStored.labelValues(table.hotName()).inc(batch.rows().size());
+        break;
+      } catch (SQLException e) {
+        health.reportUnavailable(e.getMessage());
+        if (attempt == 0) {
+          log.warn("insert of {} rows into {} failed, retrying: {}", batch.rows().size(), table.hotName(),
+              e.getMessage());
+        }
+        long backoff = Math.min(config.maxRetryBackoff().toMillis(), 100L << Math.min(attempt++, 10));
+        if (!running) {
+          throw new InterruptedException("stopping with an unstored batch; it will be redelivered");
+        }
+        Thread.sleep(backoff);
+      }
+    }
+  }
+
+  private boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

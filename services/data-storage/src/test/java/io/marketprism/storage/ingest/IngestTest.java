@@ -1,0 +1,118 @@
+package io.marketprism.storage.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.marketprism.marketdata.v1.MarketEvent;
+import io.marketprism.marketdata.v1.Trade;
+import io.marketprism.messaging.MarketDataMessages;
+import io.marketprism.messaging.OutgoingMessage;
+import io.marketprism.storage.StorageFixture;
+import io.marketprism.storage.v1.ListTradesRequest;
+import io.marketprism.testkit.ClickHouseServer;
+import io.marketprism.testkit.NatsServer;
+import io.marketprism.testkit.WithClickHouse;
+import io.marketprism.testkit.WithNats;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@WithNats
+@WithClickHouse
+class IngestTest {
+
+  static NatsServer natsServer;
+  static ClickHouseServer clickHouseServer;
+  static StorageFixture storage;
+
+  @BeforeAll
+  static void start() throws Exception {
+    clickHouseServer.query("DROP DATABASE IF EXISTS ingest_test");
+    storage = StorageFixture.start(natsServer.url(), clickHouseServer.jdbcUrl(), "ingest_test", Map.of());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    storage.close();
+  }
+
+  @Test
+  void tradesPublishedTwiceAreStoredAndListedOnce() throws Exception {
+    List<MarketEvent> trades = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      trades.add(StorageFixture.trade("TWICE-USDT", i, StorageFixture.DAY_20231114 + i * 1_000_000L));
+    }
+    storage.publish(trades);
+    // the same trades again under other message ids, so JetStream keeps both copies and storage sees each twice
+    for (MarketEvent trade : trades.subList(0, 100)) {
+      OutgoingMessage original = MarketDataMessages.of(trade);
+      Headers headers = new Headers(original.headers());
+      headers.put("Nats-Msg-Id", "again-" + original.messageId());
+      storage.publisher.publish(new OutgoingMessage(original.subject(), "again-" + original.messageId(), headers,
+          original.payload()));
+    }
+    assertThat(storage.publisher.flush(Duration.ofSeconds(30))).isTrue();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(clickHouseServer.query("SELECT count() FROM ingest_test.trades WHERE symbol = 'TWICE-USDT'")
+            .strip()).isEqualTo("400"));
+    List<Trade> listed = storage.storage.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+        .setSymbol("TWICE-USDT").setLimit(10_000).build()).getTradesList();
+
+    assertThat(listed).containsExactlyElementsOf(trades.stream().map(MarketEvent::getTrade).toList());
+  }
+
+  @Test
+  void undecodableMessageIsDeadLetteredWithItsReasonAndDoesNotBlockTheStream() throws Exception {
+    Subscription deadLetters = storage.nats.subscribe("sys.deadletter.storage");
+    storage.nats.flush(Duration.ofSeconds(5));
+    storage.nats.jetStream().publish("md.trade.binance.POISON-USDT", new byte[] {(byte) 0xff, 0x01, 0x02});
+    storage.publish(List.of(StorageFixture.trade("POISON-USDT", 1, StorageFixture.DAY_20231114)));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(storage.storage.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+            .setSymbol("POISON-USDT").build()).getTradesCount()).isEqualTo(1));
+    Message deadLetter = null;
+    for (int i = 0; i < 20 && deadLetter == null; i++) {
+      Message candidate = deadLetters.nextMessage(Duration.ofSeconds(1));
+      if (candidate != null && "md.trade.binance.POISON-USDT".equals(
+          candidate.getHeaders().getFirst(DeadLetters.SUBJECT_HEADER))) {
+        deadLetter = candidate;
+      }
+    }
+
+    assertThat(deadLetter).isNotNull();
+    assertThat(deadLetter.getHeaders().getFirst(DeadLetters.ERROR_HEADER)).startsWith("cannot decode trade");
+    assertThat(deadLetter.getData()).isEqualTo(new byte[] {(byte) 0xff, 0x01, 0x02});
+    assertThat(new String(deadLetter.getData(), StandardCharsets.ISO_8859_1)).hasSize(3);
+  }
+
+  @Test
+  void insertSpanLinksToThePublishersTrace() throws Exception {
+    SpanContext publisher = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+        TraceFlags.getSampled(), TraceState.getDefault());
+    MarketEvent trade = StorageFixture.trade("TRACED-USDT", 1, StorageFixture.DAY_20231114);
+    storage.publisher.publish(MarketDataMessages.of(trade, Context.root().with(Span.wrap(publisher))));
+    assertThat(storage.publisher.flush(Duration.ofSeconds(10))).isTrue();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(storage.spans.getFinishedSpanItems())
+        .filteredOn(span -> span.getName().equals("insert trades"))
+        .flatExtracting(SpanData::getLinks)
+        .extracting(link -> link.getSpanContext().getTraceId())
+        .contains("4bf92f3577b34da6a3ce929d0e0e4736"));
+  }
+}
