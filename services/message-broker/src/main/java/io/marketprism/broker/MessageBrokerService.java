@@ -1,12 +1,28 @@
 package io.marketprism.broker;
 
 import io.grpc.BindableService;
+import io.marketprism.broker.api.BrokerApi;
+import io.marketprism.broker.nats.DefaultStreamsSetup;
+import io.marketprism.broker.nats.JetStreamAdmin;
+import io.marketprism.broker.nats.JetStreamPublisher;
+import io.marketprism.broker.nats.JetStreamSubscriptions;
+import io.marketprism.broker.nats.NatsHealth;
+import io.marketprism.broker.subscribe.ActiveSubscriptions;
+import io.marketprism.broker.subscribe.Subscription;
+import io.marketprism.broker.v1.BrokerServiceGrpc;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
-import io.marketprism.broker.api.BrokerApi;
+import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.NatsConnections;
+import io.nats.client.Connection;
 import java.util.List;
+import java.util.Map;
 
-/** The message-broker service: JetStream streams, consumers, publish and flow-controlled subscribe. */
+/**
+ * The message-broker service: ensures the default JetStream streams at start-up, then serves stream and consumer
+ * management, publish and flow-controlled subscribe over gRPC. Health is {@code NOT_SERVING} while NATS is
+ * unreachable. Start-up fails if NATS cannot be reached at all.
+ */
 public final class MessageBrokerService extends MarketPrismService<MessageBrokerConfig> {
 
   public MessageBrokerService() {
@@ -14,7 +30,34 @@ public final class MessageBrokerService extends MarketPrismService<MessageBroker
   }
 
   @Override
-  protected List<BindableService> services(MessageBrokerConfig config, ServiceContext ctx) {
-    return List.of(new BrokerApi());
+  protected List<BindableService> services(MessageBrokerConfig config, ServiceContext ctx) throws Exception {
+    Connection nats =
+        ctx.shutdown().register("NATS connection", NatsConnections.connect(config.nats(), name(), ctx.metrics()));
+    MessageBrokerConfig.DefaultStreamMaxMsgs maxMsgs = config.broker().defaultStreamMaxMsgs();
+    DefaultStreamsSetup defaultStreams =
+        new DefaultStreamsSetup(
+            config.nats().streams(),
+            Map.of(
+                DefaultStreams.MARKET_DATA, maxMsgs.marketData(),
+                DefaultStreams.SYSTEM_EVENTS, maxMsgs.systemEvents(),
+                DefaultStreams.SERVICE_LOGS, maxMsgs.serviceLogs()));
+    defaultStreams.ensure(nats);
+    ctx.shutdown()
+        .register(
+            "NATS health watcher",
+            NatsHealth.watch(
+                nats, ctx.health(), List.of(BrokerServiceGrpc.SERVICE_NAME), defaultStreams));
+
+    MessageBrokerConfig.Subscribe subscribe = config.broker().subscribe();
+    JetStreamAdmin admin = new JetStreamAdmin(nats);
+    ActiveSubscriptions active = ctx.shutdown().register("Subscribe calls", new ActiveSubscriptions(ctx.metrics()));
+    return List.of(
+        new BrokerApi(
+            admin,
+            new JetStreamPublisher(nats),
+            new JetStreamSubscriptions(nats, admin, subscribe.ephemeralInactiveThreshold()),
+            active,
+            new Subscription.Settings(
+                subscribe.heartbeatInterval(), subscribe.fetchWait(), subscribe.maxFetchBatch())));
   }
 }
