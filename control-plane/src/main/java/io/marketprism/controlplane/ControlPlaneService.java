@@ -1,17 +1,20 @@
 package io.marketprism.controlplane;
 
 import io.grpc.BindableService;
-import io.marketprism.controlplane.api.RegistryApi;
+import io.marketprism.controlplane.admin.AdminServer;
+import io.marketprism.controlplane.health.HealthCheckSettings;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
-import io.marketprism.kit.http.HealthHttpServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The control-plane service: the xDS control plane: service registry, health checks, mesh policy, ADS.
- *
- * <p>Its admin HTTP port serves {@code GET /healthz} today; the registry API answers {@code UNIMPLEMENTED} and the
- * admin views of connected nodes arrive with issue #6 (the mesh).
+ * The control-plane service: registry (NATS key-value), health checks, mesh policy, snapshot building, ADS and CSDS
+ * on its gRPC port, operator views on its admin HTTP port. Run several replicas on one NATS bucket for availability;
+ * xDS nodes list every replica in their bootstrap and fail over.
  */
 public final class ControlPlaneService extends MarketPrismService<ControlPlaneConfig> {
 
@@ -21,8 +24,19 @@ public final class ControlPlaneService extends MarketPrismService<ControlPlaneCo
 
   @Override
   protected List<BindableService> services(ControlPlaneConfig config, ServiceContext ctx) throws Exception {
-    ctx.shutdown()
-        .register("admin endpoint", HealthHttpServer.start(config.admin().host(), config.admin().port(), ctx.health()));
-    return List.of(new RegistryApi());
+    ControlPlane.Settings settings = new ControlPlane.Settings(
+        config.nats().url(),
+        config.registry().bucket(),
+        config.policy().file().isBlank() ? Optional.empty() : Optional.of(Path.of(config.policy().file())),
+        config.policy().pollInterval(),
+        new HealthCheckSettings(config.healthCheck().interval(), config.healthCheck().timeout(),
+            config.healthCheck().healthyThreshold(), config.healthCheck().unhealthyThreshold()),
+        config.registry().reapInterval(),
+        Duration.ofMillis(20),
+        Clock.systemUTC());
+    ControlPlane controlPlane = ctx.shutdown().register("control plane", ControlPlane.start(settings));
+    ctx.shutdown().register("admin endpoint",
+        AdminServer.start(config.admin().host(), config.admin().port(), controlPlane, ctx.health()));
+    return controlPlane.grpcServices();
   }
 }

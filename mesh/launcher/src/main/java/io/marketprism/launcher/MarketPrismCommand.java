@@ -11,12 +11,13 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code marketprism} — runs MarketPrism locally: {@code up [--detach]}, {@code down}, {@code status [--json]},
- * {@code logs <component> [-f] [-n N]}. Started by the {@code ./marketprism} script at the repository root.
+ * {@code logs <component> [-f] [-n N]}, {@code pki issue --name NAME --out DIR}. Started by the {@code ./marketprism} script at the repository root.
  */
 @Command(name = "marketprism", mixinStandardHelpOptions = true,
         versionProvider = MarketPrismCommand.Version.class,
         description = "Runs MarketPrism locally: NATS, ClickHouse and every service, supervised.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, NormalizeCommand.class,
+                PkiCommand.class,
                 SuperviseCommand.class, CommandLine.HelpCommand.class})
 public final class MarketPrismCommand {
 

@@ -9,6 +9,10 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.marketprism.kit.client.ChannelFactory;
 import io.marketprism.kit.client.Channels;
 import io.marketprism.kit.client.PeerChannelFactory;
+import io.marketprism.kit.client.XdsChannelFactory;
+import io.marketprism.kit.mesh.MeshBootstrap;
+import io.marketprism.kit.server.ControlPlaneRegistration;
+import io.marketprism.kit.server.XdsServerFactory;
 import io.marketprism.kit.config.ServiceConfig;
 import io.marketprism.kit.health.ServiceHealth;
 import io.marketprism.kit.server.GrpcServerFactory;
@@ -40,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *     .start();
  * }</pre>
  *
+ * <p>With {@code mesh.enabled} the defaults are the mesh's: {@link XdsServerFactory} (plus a plaintext health port),
+ * {@link ControlPlaneRegistration} and {@link XdsChannelFactory}, with the process's xDS bootstrap from
+ * {@link MeshBootstrap}.
+ *
  * <p>Start-up order: metrics endpoint → context → the service's {@code services()} → server (with health,
  * reflection v1 and v1alpha, tracing, metrics and failure-logging interceptors) → {@code onStarted()} → health
  * {@code SERVING} → registration. If any step fails, what was started is stopped again and a
@@ -59,7 +67,25 @@ public final class ServiceKit<C extends ServiceConfig> {
   private ServiceKit(MarketPrismService<C> service, C config) {
     this.service = Objects.requireNonNull(service, "service");
     this.config = Objects.requireNonNull(config, "config");
-    this.channelFactory = new PeerChannelFactory(config.peers());
+    if (config.mesh().enabled()) {
+      this.serverFactory = new XdsServerFactory(config.mesh());
+      this.registration = new ControlPlaneRegistration(config.mesh(), advertisedHost(config.grpc().host()));
+      this.channelFactory = new XdsChannelFactory();
+    } else {
+      this.channelFactory = new PeerChannelFactory(config.peers());
+    }
+  }
+
+  /** The address others dial: the bind address, or this host's when bound to every interface. */
+  private static String advertisedHost(String bindHost) {
+    if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::")) {
+      return bindHost;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return "127.0.0.1";
+    }
   }
 
   public static <C extends ServiceConfig> ServiceKit<C> builder(MarketPrismService<C> service, C config) {
@@ -100,6 +126,9 @@ public final class ServiceKit<C extends ServiceConfig> {
     Optional<MetricsServer> metrics = Optional.empty();
     Server server = null;
     try {
+      if (config.mesh().enabled()) {
+        MeshBootstrap.install(name, config.mesh());
+      }
       if (config.metrics().enabled()) {
         metrics =
             Optional.of(MetricsServer.start(config.metrics().host(), config.metrics().port(), telemetry.metricsRegistry()));
@@ -108,12 +137,20 @@ public final class ServiceKit<C extends ServiceConfig> {
       ServiceContext ctx = new ServiceContext(name, telemetry, health, channels, shutdown);
 
       List<BindableService> services = service.services(config, ctx);
-      server = buildServer(services, health, telemetry).start();
+      server = serverFactory.start(buildServer(services, health, telemetry));
       InetSocketAddress grpcAddress = boundAddress(server);
+      Optional<InetSocketAddress> healthAddress = Optional.empty();
+      Optional<Server> healthServer = serverFactory.startHealthServer(health.service());
+      if (healthServer.isPresent()) {
+        Server started = healthServer.get();
+        shutdown.register("plaintext health port", () -> started.shutdownNow());
+        healthAddress = Optional.of(boundAddress(started));
+      }
 
       service.onStarted(config, ctx);
       health.markServing(serviceNames(services));
-      ServiceInstance instance = new ServiceInstance(name, service.version(), grpcAddress, metrics.map(MetricsServer::address));
+      ServiceInstance instance =
+          new ServiceInstance(name, service.version(), grpcAddress, metrics.map(MetricsServer::address), healthAddress);
       RunningService running =
           new RunningService(instance, config.grpc(), server, health, registration, shutdown, metrics, telemetry);
       registration.register(instance);

@@ -41,6 +41,8 @@ public class ServiceConfig {
 
   @Valid @NotNull private MetricsConfig metrics = new MetricsConfig();
 
+  @Valid @NotNull private MeshConfig mesh = new MeshConfig();
+
   @NotNull
   private Map<
           @NotBlank String,
@@ -61,6 +63,11 @@ public class ServiceConfig {
 
   public MetricsConfig metrics() {
     return metrics;
+  }
+
+  /** The xDS mesh: off unless {@code mesh.enabled}; see {@link MeshConfig}. */
+  public MeshConfig mesh() {
+    return mesh;
   }
 
   /** Service name → {@code host:port}; unmodifiable. */

@@ -1,0 +1,59 @@
+package io.marketprism.kit.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketprism.kit.config.ConfigException;
+import io.marketprism.kit.config.ConfigLoader;
+import io.marketprism.kit.config.ServiceConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MeshBootstrapTest {
+
+  private static ServiceConfig config(Map<String, String> environment) {
+    return ConfigLoader.load(ServiceConfig.class, null, environment);
+  }
+
+  @Test
+  void theMeshIsOffUnlessEnabled() {
+    assertThat(config(Map.of()).mesh().enabled()).isFalse();
+    assertThat(config(Map.of("MARKETPRISM_MESH_ENABLED", "true")).mesh().enabled()).isTrue();
+  }
+
+  @Test
+  void bootstrapNamesTheControlPlanesTheServiceAndTheListenerTemplate() throws Exception {
+    ServiceConfig config = config(Map.of("MARKETPRISM_MESH_CONTROL_PLANE", "10.0.0.1:7100,10.0.0.2:7100",
+        "MARKETPRISM_MESH_ZONE", "eu-1"));
+
+    JsonNode bootstrap = new ObjectMapper().readTree(MeshBootstrap.json("data-storage", config.mesh()));
+
+    assertThat(bootstrap.get("xds_servers").findValuesAsText("server_uri")).containsExactly("10.0.0.1:7100", "10.0.0.2:7100");
+    assertThat(bootstrap.at("/node/cluster").asText()).isEqualTo("data-storage");
+    assertThat(bootstrap.at("/node/locality/zone").asText()).isEqualTo("eu-1");
+    assertThat(bootstrap.get("server_listener_resource_name_template").asText())
+        .isEqualTo("grpc/server?xds.resource.listening_address=%s");
+    assertThat(bootstrap.has("certificate_providers")).isFalse();
+  }
+
+  @Test
+  void aCertificateDirectoryDeclaresTheServerAndClientProviders() throws Exception {
+    ServiceConfig config = config(Map.of("MARKETPRISM_MESH_CERT_DIR", "/etc/mesh/data-storage"));
+
+    JsonNode providers = new ObjectMapper().readTree(MeshBootstrap.json("data-storage", config.mesh())).get("certificate_providers");
+
+    assertThat(providers.fieldNames()).toIterable().containsExactlyInAnyOrder("server", "client");
+    assertThat(providers.at("/server/plugin_name").asText()).isEqualTo("file_watcher");
+    assertThat(providers.at("/client/config/certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/cert.pem");
+    assertThat(providers.at("/client/config/ca_certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/ca.pem");
+  }
+
+  @Test
+  void aBadControlPlaneAddressIsRejectedNamingTheKey() {
+    assertThatThrownBy(() -> config(Map.of("MARKETPRISM_MESH_CONTROL_PLANE", "control plane")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mesh.control-plane");
+  }
+}
