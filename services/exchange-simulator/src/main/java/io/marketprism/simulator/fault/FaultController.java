@@ -55,9 +55,18 @@ public final class FaultController implements AutoCloseable {
     if (!every.isZero()) {
       dropSchedule =
           scheduler.scheduleAtFixedRate(
-              () -> dropNow(Optional.empty(), 1.0), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+              this::dropAllOnSchedule, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
     log.info("faults now {}", settings);
+  }
+
+  // A periodic task that throws is never run again by the executor: one bad drop must not end the schedule.
+  private void dropAllOnSchedule() {
+    try {
+      dropNow(Optional.empty(), 1.0);
+    } catch (RuntimeException e) {
+      log.warn("scheduled connection drop failed; trying again at the next interval", e);
+    }
   }
 
   /** Drops {@code fraction} of the connections (of {@code exchange} only, if given); returns how many. */
