@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -53,7 +54,8 @@ public final class FeedConnection implements AutoCloseable {
 
   private final ExchangeProtocol protocol;
   private final ConnectionSettings settings;
-  private final List<String> channels;
+  // Replaced (never mutated) on the serial thread by changeChannels; read there only.
+  private List<String> channels;
   private final FeedListener downstream;
   private final HttpClient http;
   private final ScheduledExecutorService serial;
@@ -83,10 +85,7 @@ public final class FeedConnection implements AutoCloseable {
     this.channels = List.copyOf(channels);
     this.downstream = Objects.requireNonNull(downstream, "downstream");
     this.http = Objects.requireNonNull(http, "http");
-    if (this.channels.isEmpty() || this.channels.size() > protocol.maxChannelsPerConnection()) {
-      throw new IllegalArgumentException(protocol.exchange() + " connection needs 1.."
-          + protocol.maxChannelsPerConnection() + " channels, got " + this.channels.size());
-    }
+    checkChannelCount(protocol, this.channels);
     if (settings.restUri() == null && protocol.restSnapshotUri(URI.create("http://probe"), "X").isPresent()) {
       throw new IllegalArgumentException(protocol.exchange() + " books need a REST snapshot URL (restUri)");
     }
@@ -113,6 +112,42 @@ public final class FeedConnection implements AutoCloseable {
     FeedConnection connection = new FeedConnection(protocol, settings, channels, listener, http);
     connection.serial.execute(connection::connect);
     return connection;
+  }
+
+  /**
+   * Changes the channels this connection carries, without reconnecting: the open WebSocket gets unsubscribe
+   * messages for channels no longer wanted and subscribe messages for new ones, and a later reconnect
+   * subscribes the new list. Applied in order with frames, on the connection's thread.
+   *
+   * @throws IllegalArgumentException for an empty list or more than the exchange allows per connection
+   */
+  public void changeChannels(List<String> wanted) {
+    List<String> next = List.copyOf(wanted);
+    checkChannelCount(protocol, next);
+    onSerial(() -> {
+      List<String> removed = new ArrayList<>(channels);
+      removed.removeAll(next);
+      List<String> added = new ArrayList<>(next);
+      added.removeAll(channels);
+      channels = next;
+      if (socket == null) {
+        return; // the next connection subscribes the new list
+      }
+      if (!removed.isEmpty()) {
+        protocol.unsubscribeMessages(removed).forEach(this::send);
+      }
+      if (!added.isEmpty()) {
+        protocol.subscribeMessages(added).forEach(this::send);
+      }
+      LOG.info("{} channels changed: +{} -{}", protocol.exchange(), added.size(), removed.size());
+    });
+  }
+
+  private static void checkChannelCount(ExchangeProtocol protocol, List<String> channels) {
+    if (channels.isEmpty() || channels.size() > protocol.maxChannelsPerConnection()) {
+      throw new IllegalArgumentException(protocol.exchange() + " connection needs 1.."
+          + protocol.maxChannelsPerConnection() + " channels, got " + channels.size());
+    }
   }
 
   /** Where this connection stands now. */
@@ -211,11 +246,16 @@ public final class FeedConnection implements AutoCloseable {
     lastMessageTime = now;
     // Data is flowing, so this connection works: the next failure backs off from the start again.
     backoff.reset();
-    FrameOutcome outcome = feed.handle(frame, epochNanos(now));
-    if (outcome == FrameOutcome.TEST_REQUEST) {
-      protocol.testRequestAnswer().ifPresent(this::send);
+    try {
+      FrameOutcome outcome = feed.handle(frame, epochNanos(now));
+      if (outcome == FrameOutcome.TEST_REQUEST) {
+        protocol.testRequestAnswer().ifPresent(this::send);
+      }
+    } finally {
+      // Always ask for the next frame: without demand the JDK WebSocket reads nothing more, not even the
+      // peer's close, and the connection would stall until the idle timeout.
+      ws.request(1);
     }
-    ws.request(1);
   }
 
   private void checkIdle(long attempt) {
