@@ -6,28 +6,39 @@ import java.util.Map;
 /**
  * One component as recorded in {@code run/state.json}.
  *
- * @param name       {@code nats}, {@code clickhouse} or a service name
- * @param kind       {@link #INFRASTRUCTURE} or {@link #SERVICE}
- * @param address    its main endpoint, {@code 127.0.0.1:<port>}
- * @param endpoints  further named endpoints ({@code http}, {@code admin}, {@code monitor}, {@code tcp}, ...)
- * @param pid        the OS process id while it runs, else -1
- * @param startedAt  the process's start instant as the OS reports it (guards against pid reuse), or null
- * @param status     PENDING, STARTING, READY, CRASHED, RESTARTING, FAILED, STOPPING or STOPPED
- * @param message    the last thing the supervisor said about it
- * @param log        its log file
+ * @param name {@code nats}, {@code clickhouse} or a service name
+ * @param kind {@link #INFRASTRUCTURE} or {@link #SERVICE}
+ * @param address its main endpoint, {@code 127.0.0.1:<port>}
+ * @param endpoints further named endpoints ({@code http}, {@code admin}, {@code monitor}, {@code
+ *     tcp}, ...)
+ * @param pid the OS process id while it runs, else -1
+ * @param startedAt the process's start instant as the OS reports it (guards against pid reuse), or
+ *     null
+ * @param status PENDING, STARTING, READY, CRASHED, RESTARTING, FAILED, STOPPING or STOPPED
+ * @param message the last thing the supervisor said about it
+ * @param log its log file
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ComponentState(String name, String kind, String address, Map<String, String> endpoints, long pid,
-                             String startedAt, String status, String message, String log) {
+public record ComponentState(
+    String name,
+    String kind,
+    String address,
+    Map<String, String> endpoints,
+    long pid,
+    String startedAt,
+    String status,
+    String message,
+    String log) {
 
-    public static final String INFRASTRUCTURE = "infrastructure";
-    public static final String SERVICE = "service";
+  public static final String INFRASTRUCTURE = "infrastructure";
+  public static final String SERVICE = "service";
 
-    public ComponentState {
-        endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
-    }
+  public ComponentState {
+    endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
+  }
 
-    ComponentState with(String newStatus, long newPid, String newStartedAt, String newMessage) {
-        return new ComponentState(name, kind, address, endpoints, newPid, newStartedAt, newStatus, newMessage, log);
-    }
+  ComponentState with(String newStatus, long newPid, String newStartedAt, String newMessage) {
+    return new ComponentState(
+        name, kind, address, endpoints, newPid, newStartedAt, newStatus, newMessage, log);
+  }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads {@code marketprism.yaml} (all keys optional) and checks every key and value, so a typo fails with a
- * message naming the key instead of being silently ignored:
+ * Reads {@code marketprism.yaml} (all keys optional) and checks every key and value, so a typo
+ * fails with a message naming the key instead of being silently ignored:
  *
  * <pre>
  * nats:
@@ -41,168 +41,200 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("nats", "clickhouse", "jvm-options", "services");
-    private static final Set<String> NATS_KEYS = Set.of("port", "monitor-port");
-    private static final Set<String> CLICKHOUSE_KEYS = Set.of("http-port", "tcp-port");
-    private static final Set<String> SERVICE_KEYS = Set.of("enabled", "grpc-port", "metrics-port", "jvm-options",
-            "environment");
+  private static final Set<String> TOP_KEYS =
+      Set.of("nats", "clickhouse", "jvm-options", "services");
+  private static final Set<String> NATS_KEYS = Set.of("port", "monitor-port");
+  private static final Set<String> CLICKHOUSE_KEYS = Set.of("http-port", "tcp-port");
+  private static final Set<String> SERVICE_KEYS =
+      Set.of("enabled", "grpc-port", "metrics-port", "jvm-options", "environment");
 
-    private final String source;
+  private final String source;
 
-    private ConfigLoader(String source) {
-        this.source = source;
+  private ConfigLoader(String source) {
+    this.source = source;
+  }
+
+  /** The defaults, when there is no file. */
+  public static LauncherConfig defaults() {
+    return new ConfigLoader("defaults").parse(null);
+  }
+
+  /**
+   * Reads {@code file}; a missing file means the defaults.
+   *
+   * @throws ConfigException naming the file and the offending key
+   */
+  public static LauncherConfig load(Path file) {
+    if (!Files.exists(file)) {
+      return defaults();
     }
-
-    /** The defaults, when there is no file. */
-    public static LauncherConfig defaults() {
-        return new ConfigLoader("defaults").parse(null);
+    ConfigLoader loader = new ConfigLoader(file.getFileName().toString());
+    try {
+      return loader.parse(new YAMLMapper().readTree(file.toFile()));
+    } catch (JacksonException e) {
+      throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("could not read " + file + ": " + e.getMessage());
     }
+  }
 
-    /**
-     * Reads {@code file}; a missing file means the defaults.
-     *
-     * @throws ConfigException naming the file and the offending key
-     */
-    public static LauncherConfig load(Path file) {
-        if (!Files.exists(file)) {
-            return defaults();
-        }
-        ConfigLoader loader = new ConfigLoader(file.getFileName().toString());
-        try {
-            return loader.parse(new YAMLMapper().readTree(file.toFile()));
-        } catch (JacksonException e) {
-            throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException("could not read " + file + ": " + e.getMessage());
-        }
+  /** Parses YAML text; for tests and {@code --config} given as text. */
+  public static LauncherConfig parse(String yaml, String source) {
+    try {
+      return new ConfigLoader(source).parse(new YAMLMapper().readTree(yaml));
+    } catch (JacksonException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage());
     }
+  }
 
-    /** Parses YAML text; for tests and {@code --config} given as text. */
-    public static LauncherConfig parse(String yaml, String source) {
-        try {
-            return new ConfigLoader(source).parse(new YAMLMapper().readTree(yaml));
-        } catch (JacksonException e) {
-            throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage());
-        }
+  private LauncherConfig parse(JsonNode root) {
+    JsonNode top = object(root, "", TOP_KEYS);
+    JsonNode nats = object(top.get("nats"), "nats", NATS_KEYS);
+    JsonNode clickHouse = object(top.get("clickhouse"), "clickhouse", CLICKHOUSE_KEYS);
+    List<String> defaultJvmOptions =
+        stringList(top.get("jvm-options"), "jvm-options", JavaServiceProcess.DEFAULT_JVM_OPTIONS);
+
+    JsonNode servicesNode = top.get("services");
+    Set<String> known = new TreeSet<>(ServiceCatalog.names());
+    JsonNode services = object(servicesNode, "services", known);
+    List<ServiceSettings> settings = new ArrayList<>();
+    for (ServiceDefinition definition : ServiceCatalog.SERVICES) {
+      settings.add(service(definition, services.get(definition.name()), defaultJvmOptions));
     }
+    return new LauncherConfig(
+        port(nats.get("port"), "nats.port", LauncherConfig.DEFAULT_NATS_PORT),
+        port(
+            nats.get("monitor-port"),
+            "nats.monitor-port",
+            LauncherConfig.DEFAULT_NATS_MONITOR_PORT),
+        port(
+            clickHouse.get("http-port"),
+            "clickhouse.http-port",
+            LauncherConfig.DEFAULT_CLICKHOUSE_HTTP_PORT),
+        port(
+            clickHouse.get("tcp-port"),
+            "clickhouse.tcp-port",
+            LauncherConfig.DEFAULT_CLICKHOUSE_TCP_PORT),
+        settings);
+  }
 
-    private LauncherConfig parse(JsonNode root) {
-        JsonNode top = object(root, "", TOP_KEYS);
-        JsonNode nats = object(top.get("nats"), "nats", NATS_KEYS);
-        JsonNode clickHouse = object(top.get("clickhouse"), "clickhouse", CLICKHOUSE_KEYS);
-        List<String> defaultJvmOptions = stringList(top.get("jvm-options"), "jvm-options",
-                JavaServiceProcess.DEFAULT_JVM_OPTIONS);
+  private ServiceSettings service(
+      ServiceDefinition definition, JsonNode node, List<String> defaultJvmOptions) {
+    String path = "services." + definition.name();
+    Set<String> keys = new TreeSet<>(SERVICE_KEYS);
+    definition.extraPort().ifPresent(extra -> keys.add(extra.configKey()));
+    JsonNode service = object(node, path, keys);
+    OptionalInt extraPort =
+        definition
+            .extraPort()
+            .map(
+                extra ->
+                    OptionalInt.of(
+                        port(
+                            service.get(extra.configKey()),
+                            path + "." + extra.configKey(),
+                            extra.defaultPort())))
+            .orElse(OptionalInt.empty());
+    return new ServiceSettings(
+        definition,
+        bool(service.get("enabled"), path + ".enabled", true),
+        port(service.get("grpc-port"), path + ".grpc-port", definition.defaultGrpcPort()),
+        port(service.get("metrics-port"), path + ".metrics-port", definition.defaultMetricsPort()),
+        extraPort,
+        stringList(service.get("jvm-options"), path + ".jvm-options", defaultJvmOptions),
+        environment(service.get("environment"), path + ".environment"));
+  }
 
-        JsonNode servicesNode = top.get("services");
-        Set<String> known = new TreeSet<>(ServiceCatalog.names());
-        JsonNode services = object(servicesNode, "services", known);
-        List<ServiceSettings> settings = new ArrayList<>();
-        for (ServiceDefinition definition : ServiceCatalog.SERVICES) {
-            settings.add(service(definition, services.get(definition.name()), defaultJvmOptions));
-        }
-        return new LauncherConfig(
-                port(nats.get("port"), "nats.port", LauncherConfig.DEFAULT_NATS_PORT),
-                port(nats.get("monitor-port"), "nats.monitor-port", LauncherConfig.DEFAULT_NATS_MONITOR_PORT),
-                port(clickHouse.get("http-port"), "clickhouse.http-port", LauncherConfig.DEFAULT_CLICKHOUSE_HTTP_PORT),
-                port(clickHouse.get("tcp-port"), "clickhouse.tcp-port", LauncherConfig.DEFAULT_CLICKHOUSE_TCP_PORT),
-                settings);
+  /**
+   * The node as an object whose keys are all in {@code allowed}; an absent or null node is an empty
+   * object.
+   */
+  private JsonNode object(JsonNode node, String path, Set<String> allowed) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return YAMLMapper.builder().build().createObjectNode();
     }
-
-    private ServiceSettings service(ServiceDefinition definition, JsonNode node, List<String> defaultJvmOptions) {
-        String path = "services." + definition.name();
-        Set<String> keys = new TreeSet<>(SERVICE_KEYS);
-        definition.extraPort().ifPresent(extra -> keys.add(extra.configKey()));
-        JsonNode service = object(node, path, keys);
-        OptionalInt extraPort = definition.extraPort()
-                .map(extra -> OptionalInt.of(port(service.get(extra.configKey()), path + "." + extra.configKey(),
-                        extra.defaultPort())))
-                .orElse(OptionalInt.empty());
-        return new ServiceSettings(definition,
-                bool(service.get("enabled"), path + ".enabled", true),
-                port(service.get("grpc-port"), path + ".grpc-port", definition.defaultGrpcPort()),
-                port(service.get("metrics-port"), path + ".metrics-port", definition.defaultMetricsPort()),
-                extraPort,
-                stringList(service.get("jvm-options"), path + ".jvm-options", defaultJvmOptions),
-                environment(service.get("environment"), path + ".environment"));
+    if (!node.isObject()) {
+      throw error(
+          path.isEmpty()
+              ? "the file must be a mapping of keys"
+              : "'" + path + "' must be a mapping of keys");
     }
-
-    /** The node as an object whose keys are all in {@code allowed}; an absent or null node is an empty object. */
-    private JsonNode object(JsonNode node, String path, Set<String> allowed) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return YAMLMapper.builder().build().createObjectNode();
-        }
-        if (!node.isObject()) {
-            throw error(path.isEmpty() ? "the file must be a mapping of keys" : "'" + path + "' must be a mapping of keys");
-        }
-        for (Map.Entry<String, JsonNode> property : node.properties()) {
-            String name = property.getKey();
-            if (!allowed.contains(name)) {
-                String key = path.isEmpty() ? name : path + "." + name;
-                throw error("unknown key '" + key + "' (allowed " + (path.isEmpty() ? "top-level keys" : "under '" + path + "'")
-                        + ": " + String.join(", ", new TreeSet<>(allowed)) + ")");
-            }
-        }
-        return node;
+    for (Map.Entry<String, JsonNode> property : node.properties()) {
+      String name = property.getKey();
+      if (!allowed.contains(name)) {
+        String key = path.isEmpty() ? name : path + "." + name;
+        throw error(
+            "unknown key '"
+                + key
+                + "' (allowed "
+                + (path.isEmpty() ? "top-level keys" : "under '" + path + "'")
+                + ": "
+                + String.join(", ", new TreeSet<>(allowed))
+                + ")");
+      }
     }
+    return node;
+  }
 
-    private int port(JsonNode node, String key, int defaultPort) {
-        if (node == null || node.isNull()) {
-            return defaultPort;
-        }
-        if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > 65_535) {
-            throw error("'" + key + "' must be a port number from 1 to 65535, got " + node);
-        }
-        return node.asInt();
+  private int port(JsonNode node, String key, int defaultPort) {
+    if (node == null || node.isNull()) {
+      return defaultPort;
     }
+    if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > 65_535) {
+      throw error("'" + key + "' must be a port number from 1 to 65535, got " + node);
+    }
+    return node.asInt();
+  }
 
-    private boolean bool(JsonNode node, String key, boolean defaultValue) {
-        if (node == null || node.isNull()) {
-            return defaultValue;
-        }
-        if (!node.isBoolean()) {
-            throw error("'" + key + "' must be true or false, got " + node);
-        }
-        return node.asBoolean();
+  private boolean bool(JsonNode node, String key, boolean defaultValue) {
+    if (node == null || node.isNull()) {
+      return defaultValue;
     }
+    if (!node.isBoolean()) {
+      throw error("'" + key + "' must be true or false, got " + node);
+    }
+    return node.asBoolean();
+  }
 
-    private List<String> stringList(JsonNode node, String key, List<String> defaultValue) {
-        if (node == null || node.isNull()) {
-            return defaultValue;
-        }
-        if (!node.isArray()) {
-            throw error("'" + key + "' must be a list of strings, e.g. [-Xmx256m, -XX:+UseSerialGC]");
-        }
-        List<String> values = new ArrayList<>();
-        for (JsonNode element : node) {
-            if (!element.isTextual() || element.asText().isBlank()) {
-                throw error("'" + key + "' must be a list of non-empty strings, got " + element);
-            }
-            values.add(element.asText());
-        }
-        return values;
+  private List<String> stringList(JsonNode node, String key, List<String> defaultValue) {
+    if (node == null || node.isNull()) {
+      return defaultValue;
     }
+    if (!node.isArray()) {
+      throw error("'" + key + "' must be a list of strings, e.g. [-Xmx256m, -XX:+UseSerialGC]");
+    }
+    List<String> values = new ArrayList<>();
+    for (JsonNode element : node) {
+      if (!element.isTextual() || element.asText().isBlank()) {
+        throw error("'" + key + "' must be a list of non-empty strings, got " + element);
+      }
+      values.add(element.asText());
+    }
+    return values;
+  }
 
-    private Map<String, String> environment(JsonNode node, String key) {
-        if (node == null || node.isNull()) {
-            return Map.of();
-        }
-        if (!node.isObject()) {
-            throw error("'" + key + "' must be a mapping of variable names to values");
-        }
-        Map<String, String> variables = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (!field.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw error("'" + key + "." + field.getKey() + "' is not a valid environment variable name");
-            }
-            if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                throw error("'" + key + "." + field.getKey() + "' must be a plain value");
-            }
-            variables.put(field.getKey(), field.getValue().asText());
-        }
-        return variables;
+  private Map<String, String> environment(JsonNode node, String key) {
+    if (node == null || node.isNull()) {
+      return Map.of();
     }
+    if (!node.isObject()) {
+      throw error("'" + key + "' must be a mapping of variable names to values");
+    }
+    Map<String, String> variables = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      if (!field.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw error(
+            "'" + key + "." + field.getKey() + "' is not a valid environment variable name");
+      }
+      if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+        throw error("'" + key + "." + field.getKey() + "' must be a plain value");
+      }
+      variables.put(field.getKey(), field.getValue().asText());
+    }
+    return variables;
+  }
 
-    private ConfigException error(String detail) {
-        return new ConfigException(source + ": " + detail);
-    }
+  private ConfigException error(String detail) {
+    return new ConfigException(source + ": " + detail);
+  }
 }

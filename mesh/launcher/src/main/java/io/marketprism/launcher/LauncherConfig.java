@@ -5,65 +5,75 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * The launcher's settings: ports and JVM options, from {@code marketprism.yaml} over built-in defaults.
- * Immutable.
+ * The launcher's settings: ports and JVM options, from {@code marketprism.yaml} over built-in
+ * defaults. Immutable.
  *
- * @param natsPort            NATS client port
- * @param natsMonitorPort     NATS HTTP monitoring port
- * @param clickHouseHttpPort  ClickHouse HTTP port
- * @param clickHouseTcpPort   ClickHouse native protocol port
- * @param services            per-service settings, in catalog (start) order, disabled ones included
+ * @param natsPort NATS client port
+ * @param natsMonitorPort NATS HTTP monitoring port
+ * @param clickHouseHttpPort ClickHouse HTTP port
+ * @param clickHouseTcpPort ClickHouse native protocol port
+ * @param services per-service settings, in catalog (start) order, disabled ones included
  */
-public record LauncherConfig(int natsPort, int natsMonitorPort, int clickHouseHttpPort, int clickHouseTcpPort,
-                             List<ServiceSettings> services) {
+public record LauncherConfig(
+    int natsPort,
+    int natsMonitorPort,
+    int clickHouseHttpPort,
+    int clickHouseTcpPort,
+    List<ServiceSettings> services) {
 
-    public static final int DEFAULT_NATS_PORT = 14222;
-    public static final int DEFAULT_NATS_MONITOR_PORT = 18222;
-    public static final int DEFAULT_CLICKHOUSE_HTTP_PORT = 18123;
-    public static final int DEFAULT_CLICKHOUSE_TCP_PORT = 19000;
+  public static final int DEFAULT_NATS_PORT = 14222;
+  public static final int DEFAULT_NATS_MONITOR_PORT = 18222;
+  public static final int DEFAULT_CLICKHOUSE_HTTP_PORT = 18123;
+  public static final int DEFAULT_CLICKHOUSE_TCP_PORT = 19000;
 
-    public LauncherConfig {
-        services = List.copyOf(services);
+  public LauncherConfig {
+    services = List.copyOf(services);
+  }
+
+  /** The services that will run, in start order. */
+  public List<ServiceSettings> enabledServices() {
+    return services.stream().filter(ServiceSettings::enabled).toList();
+  }
+
+  public String natsUrl() {
+    return "nats://127.0.0.1:" + natsPort;
+  }
+
+  public String clickHouseJdbcUrl() {
+    return "jdbc:clickhouse://127.0.0.1:" + clickHouseHttpPort + "/default?compress=false";
+  }
+
+  /**
+   * One service's settings.
+   *
+   * @param definition the catalog entry
+   * @param enabled whether {@code up} starts it
+   * @param grpcPort its gRPC (and health) port
+   * @param metricsPort its Prometheus port
+   * @param extraPort its second port, when the catalog gives it one
+   * @param jvmOptions the JVM options it is started with
+   * @param environment extra environment variables (override the launcher's)
+   */
+  public record ServiceSettings(
+      ServiceDefinition definition,
+      boolean enabled,
+      int grpcPort,
+      int metricsPort,
+      OptionalInt extraPort,
+      List<String> jvmOptions,
+      Map<String, String> environment) {
+
+    public ServiceSettings {
+      jvmOptions = List.copyOf(jvmOptions);
+      environment = Map.copyOf(environment);
     }
 
-    /** The services that will run, in start order. */
-    public List<ServiceSettings> enabledServices() {
-        return services.stream().filter(ServiceSettings::enabled).toList();
+    public String name() {
+      return definition.name();
     }
 
-    public String natsUrl() {
-        return "nats://127.0.0.1:" + natsPort;
+    public String address() {
+      return "127.0.0.1:" + grpcPort;
     }
-
-    public String clickHouseJdbcUrl() {
-        return "jdbc:clickhouse://127.0.0.1:" + clickHouseHttpPort + "/default?compress=false";
-    }
-
-    /**
-     * One service's settings.
-     *
-     * @param definition  the catalog entry
-     * @param enabled     whether {@code up} starts it
-     * @param grpcPort    its gRPC (and health) port
-     * @param metricsPort its Prometheus port
-     * @param extraPort   its second port, when the catalog gives it one
-     * @param jvmOptions  the JVM options it is started with
-     * @param environment extra environment variables (override the launcher's)
-     */
-    public record ServiceSettings(ServiceDefinition definition, boolean enabled, int grpcPort, int metricsPort,
-                                  OptionalInt extraPort, List<String> jvmOptions, Map<String, String> environment) {
-
-        public ServiceSettings {
-            jvmOptions = List.copyOf(jvmOptions);
-            environment = Map.copyOf(environment);
-        }
-
-        public String name() {
-            return definition.name();
-        }
-
-        public String address() {
-            return "127.0.0.1:" + grpcPort;
-        }
-    }
+  }
 }

@@ -12,123 +12,190 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the configuration into what runs: NATS, ClickHouse, then every enabled service in catalog order, each
- * with its ports, log file and the environment variables that carry its settings.
+ * Turns the configuration into what runs: NATS, ClickHouse, then every enabled service in catalog
+ * order, each with its ports, log file and the environment variables that carry its settings.
  */
 final class MeshPlan {
 
-    static final String NATS = "nats";
-    static final String CLICKHOUSE = "clickhouse";
+  static final String NATS = "nats";
+  static final String CLICKHOUSE = "clickhouse";
 
-    private MeshPlan() {
-    }
+  private MeshPlan() {}
 
-    /** The processes to supervise, in start order. */
-    static List<SupervisedProcess> processes(LauncherConfig config, Workspace workspace, String version) {
-        List<SupervisedProcess> processes = new ArrayList<>();
-        processes.add(NatsServerProcess.builder(workspace.natsDirectory())
-                .name(NATS)
-                .port(config.natsPort())
-                .monitorPort(config.natsMonitorPort())
-                .logFile(workspace.logFile(NATS))
-                .build());
-        processes.add(ClickHouseServerProcess.builder(workspace.clickHouseDirectory())
-                .name(CLICKHOUSE)
-                .httpPort(config.clickHouseHttpPort())
-                .tcpPort(config.clickHouseTcpPort())
-                .logFile(workspace.logFile(CLICKHOUSE))
-                .build());
-        for (ServiceSettings service : config.enabledServices()) {
-            processes.add(service(config, workspace, version, service));
-        }
-        return processes;
+  /** The processes to supervise, in start order. */
+  static List<SupervisedProcess> processes(
+      LauncherConfig config, Workspace workspace, String version) {
+    List<SupervisedProcess> processes = new ArrayList<>();
+    processes.add(
+        NatsServerProcess.builder(workspace.natsDirectory())
+            .name(NATS)
+            .port(config.natsPort())
+            .monitorPort(config.natsMonitorPort())
+            .logFile(workspace.logFile(NATS))
+            .build());
+    processes.add(
+        ClickHouseServerProcess.builder(workspace.clickHouseDirectory())
+            .name(CLICKHOUSE)
+            .httpPort(config.clickHouseHttpPort())
+            .tcpPort(config.clickHouseTcpPort())
+            .logFile(workspace.logFile(CLICKHOUSE))
+            .build());
+    for (ServiceSettings service : config.enabledServices()) {
+      processes.add(service(config, workspace, version, service));
     }
+    return processes;
+  }
 
-    /**
-     * Every port the run needs, with the marketprism.yaml key that moves it. The processes report the same ports;
-     * these claims carry the hints an operator needs in a conflict message.
-     */
-    static List<PortClaim> portClaims(LauncherConfig config) {
-        List<PortClaim> claims = new ArrayList<>();
-        claims.add(claim(config.natsPort(), NATS, "client", "nats.port"));
-        claims.add(claim(config.natsMonitorPort(), NATS, "HTTP monitoring", "nats.monitor-port"));
-        claims.add(claim(config.clickHouseHttpPort(), CLICKHOUSE, "HTTP", "clickhouse.http-port"));
-        claims.add(claim(config.clickHouseTcpPort(), CLICKHOUSE, "native TCP", "clickhouse.tcp-port"));
-        for (ServiceSettings service : config.enabledServices()) {
-            String prefix = "services." + service.name() + ".";
-            claims.add(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"));
-            claims.add(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
-            service.definition().extraPort().ifPresent(extra -> claims.add(claim(service.extraPort().getAsInt(),
-                    service.name(), extra.purpose(), prefix + extra.configKey())));
-        }
-        return claims;
+  /**
+   * Every port the run needs, with the marketprism.yaml key that moves it. The processes report the
+   * same ports; these claims carry the hints an operator needs in a conflict message.
+   */
+  static List<PortClaim> portClaims(LauncherConfig config) {
+    List<PortClaim> claims = new ArrayList<>();
+    claims.add(claim(config.natsPort(), NATS, "client", "nats.port"));
+    claims.add(claim(config.natsMonitorPort(), NATS, "HTTP monitoring", "nats.monitor-port"));
+    claims.add(claim(config.clickHouseHttpPort(), CLICKHOUSE, "HTTP", "clickhouse.http-port"));
+    claims.add(claim(config.clickHouseTcpPort(), CLICKHOUSE, "native TCP", "clickhouse.tcp-port"));
+    for (ServiceSettings service : config.enabledServices()) {
+      String prefix = "services." + service.name() + ".";
+      claims.add(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"));
+      claims.add(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
+      service
+          .definition()
+          .extraPort()
+          .ifPresent(
+              extra ->
+                  claims.add(
+                      claim(
+                          service.extraPort().getAsInt(),
+                          service.name(),
+                          extra.purpose(),
+                          prefix + extra.configKey())));
     }
+    return claims;
+  }
 
-    /** The components as {@code status} and the state file show them, before anything runs. */
-    static List<ComponentState> components(LauncherConfig config, Workspace workspace) {
-        List<ComponentState> components = new ArrayList<>();
-        components.add(new ComponentState(NATS, ComponentState.INFRASTRUCTURE, "127.0.0.1:" + config.natsPort(),
-                Map.of("url", config.natsUrl(), "monitor", "http://127.0.0.1:" + config.natsMonitorPort()),
-                -1, null, "PENDING", null, workspace.logFile(NATS).toString()));
-        components.add(new ComponentState(CLICKHOUSE, ComponentState.INFRASTRUCTURE,
-                "127.0.0.1:" + config.clickHouseHttpPort(),
-                Map.of("http", "http://127.0.0.1:" + config.clickHouseHttpPort(),
-                        "tcp", "127.0.0.1:" + config.clickHouseTcpPort(),
-                        "jdbc", config.clickHouseJdbcUrl()),
-                -1, null, "PENDING", null, workspace.logFile(CLICKHOUSE).toString()));
-        for (ServiceSettings service : config.enabledServices()) {
-            Map<String, String> endpoints = new LinkedHashMap<>();
-            service.definition().extraPort().ifPresent(extra -> extra.statusField().ifPresent(field ->
-                    endpoints.put(field, "http://127.0.0.1:" + service.extraPort().getAsInt())));
-            endpoints.put("metrics", "http://127.0.0.1:" + service.metricsPort() + "/metrics");
-            components.add(new ComponentState(service.name(), ComponentState.SERVICE, service.address(), endpoints,
-                    -1, null, "PENDING", null, workspace.logFile(service.name()).toString()));
-        }
-        return components;
+  /** The components as {@code status} and the state file show them, before anything runs. */
+  static List<ComponentState> components(LauncherConfig config, Workspace workspace) {
+    List<ComponentState> components = new ArrayList<>();
+    components.add(
+        new ComponentState(
+            NATS,
+            ComponentState.INFRASTRUCTURE,
+            "127.0.0.1:" + config.natsPort(),
+            Map.of(
+                "url", config.natsUrl(), "monitor", "http://127.0.0.1:" + config.natsMonitorPort()),
+            -1,
+            null,
+            "PENDING",
+            null,
+            workspace.logFile(NATS).toString()));
+    components.add(
+        new ComponentState(
+            CLICKHOUSE,
+            ComponentState.INFRASTRUCTURE,
+            "127.0.0.1:" + config.clickHouseHttpPort(),
+            Map.of(
+                "http",
+                "http://127.0.0.1:" + config.clickHouseHttpPort(),
+                "tcp",
+                "127.0.0.1:" + config.clickHouseTcpPort(),
+                "jdbc",
+                config.clickHouseJdbcUrl()),
+            -1,
+            null,
+            "PENDING",
+            null,
+            workspace.logFile(CLICKHOUSE).toString()));
+    for (ServiceSettings service : config.enabledServices()) {
+      Map<String, String> endpoints = new LinkedHashMap<>();
+      service
+          .definition()
+          .extraPort()
+          .ifPresent(
+              extra ->
+                  extra
+                      .statusField()
+                      .ifPresent(
+                          field ->
+                              endpoints.put(
+                                  field, "http://127.0.0.1:" + service.extraPort().getAsInt())));
+      endpoints.put("metrics", "http://127.0.0.1:" + service.metricsPort() + "/metrics");
+      components.add(
+          new ComponentState(
+              service.name(),
+              ComponentState.SERVICE,
+              service.address(),
+              endpoints,
+              -1,
+              null,
+              "PENDING",
+              null,
+              workspace.logFile(service.name()).toString()));
     }
+    return components;
+  }
 
-    /** The environment a service starts with; {@code environment} from marketprism.yaml wins. */
-    static Map<String, String> environment(LauncherConfig config, ServiceSettings service) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("MARKETPRISM_SERVICE_NAME", service.name());
-        env.put("MARKETPRISM_GRPC_HOST", "127.0.0.1");
-        env.put("MARKETPRISM_GRPC_PORT", Integer.toString(service.grpcPort()));
-        env.put("MARKETPRISM_METRICS_PORT", Integer.toString(service.metricsPort()));
-        env.put("MARKETPRISM_NATS_URL", config.natsUrl());
-        env.put("MARKETPRISM_CLICKHOUSE_URL", config.clickHouseJdbcUrl());
-        service.definition().extraPort().ifPresent(extra ->
-                env.put(extra.envVar(), Integer.toString(service.extraPort().getAsInt())));
-        for (ServiceSettings peer : config.enabledServices()) {
-            if (!peer.name().equals(service.name())) {
-                env.put("MARKETPRISM_PEERS_" + peer.definition().envName(), peer.address());
-            }
-            if (peer.name().equals("exchange-simulator")) {
-                env.put("MARKETPRISM_PEERS_EXCHANGE_SIMULATOR_FEED", "127.0.0.1:" + peer.extraPort().getAsInt());
-            }
-        }
-        env.putAll(service.environment());
-        return env;
+  /** The environment a service starts with; {@code environment} from marketprism.yaml wins. */
+  static Map<String, String> environment(LauncherConfig config, ServiceSettings service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MARKETPRISM_SERVICE_NAME", service.name());
+    env.put("MARKETPRISM_GRPC_HOST", "127.0.0.1");
+    env.put("MARKETPRISM_GRPC_PORT", Integer.toString(service.grpcPort()));
+    env.put("MARKETPRISM_METRICS_PORT", Integer.toString(service.metricsPort()));
+    env.put("MARKETPRISM_NATS_URL", config.natsUrl());
+    env.put("MARKETPRISM_CLICKHOUSE_URL", config.clickHouseJdbcUrl());
+    service
+        .definition()
+        .extraPort()
+        .ifPresent(
+            extra -> env.put(extra.envVar(), Integer.toString(service.extraPort().getAsInt())));
+    for (ServiceSettings peer : config.enabledServices()) {
+      if (!peer.name().equals(service.name())) {
+        env.put("MARKETPRISM_PEERS_" + peer.definition().envName(), peer.address());
+      }
+      if (peer.name().equals("exchange-simulator")) {
+        env.put(
+            "MARKETPRISM_PEERS_EXCHANGE_SIMULATOR_FEED",
+            "127.0.0.1:" + peer.extraPort().getAsInt());
+      }
     }
+    env.putAll(service.environment());
+    return env;
+  }
 
-    private static JavaServiceProcess service(LauncherConfig config, Workspace workspace, String version,
-                                              ServiceSettings service) {
-        String prefix = "services." + service.name() + ".";
-        JavaServiceProcess.Builder builder = JavaServiceProcess.builder(service.name(), service.grpcPort())
-                .classpath(JavaServiceProcess.Classpath.ofModule(
-                        workspace.repository().resolve(service.definition().moduleDir()),
-                        service.definition().artifactId(), version))
-                .mainClass(service.definition().mainClass())
-                .jvmOptions(service.jvmOptions())
-                .environment(environment(config, service))
-                .logFile(workspace.logFile(service.name()))
-                .grpcPortClaim(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"))
-                .extraPort(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
-        service.definition().extraPort().ifPresent(extra -> builder.extraPort(claim(service.extraPort().getAsInt(),
-                service.name(), extra.purpose(), prefix + extra.configKey())));
-        return builder.build();
-    }
+  private static JavaServiceProcess service(
+      LauncherConfig config, Workspace workspace, String version, ServiceSettings service) {
+    String prefix = "services." + service.name() + ".";
+    JavaServiceProcess.Builder builder =
+        JavaServiceProcess.builder(service.name(), service.grpcPort())
+            .classpath(
+                JavaServiceProcess.Classpath.ofModule(
+                    workspace.repository().resolve(service.definition().moduleDir()),
+                    service.definition().artifactId(),
+                    version))
+            .mainClass(service.definition().mainClass())
+            .jvmOptions(service.jvmOptions())
+            .environment(environment(config, service))
+            .logFile(workspace.logFile(service.name()))
+            .grpcPortClaim(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"))
+            .extraPort(
+                claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
+    service
+        .definition()
+        .extraPort()
+        .ifPresent(
+            extra ->
+                builder.extraPort(
+                    claim(
+                        service.extraPort().getAsInt(),
+                        service.name(),
+                        extra.purpose(),
+                        prefix + extra.configKey())));
+    return builder.build();
+  }
 
-    private static PortClaim claim(int port, String owner, String purpose, String key) {
-        return new PortClaim(port, owner, purpose, "set " + key + " in marketprism.yaml");
-    }
+  private static PortClaim claim(int port, String owner, String purpose, String key) {
+    return new PortClaim(port, owner, purpose, "set " + key + " in marketprism.yaml");
+  }
 }

@@ -22,86 +22,93 @@ import java.util.concurrent.CompletableFuture;
  *                      "jdbc": ...}]}
  * }</pre>
  *
- * A service's {@code health} is read live from {@code grpc.health.v1} (SERVING, NOT_SERVING, UNKNOWN,
- * SERVICE_UNKNOWN, or DOWN when nothing answers); infrastructure is UP or DOWN.
+ * A service's {@code health} is read live from {@code grpc.health.v1} (SERVING, NOT_SERVING,
+ * UNKNOWN, SERVICE_UNKNOWN, or DOWN when nothing answers); infrastructure is UP or DOWN.
  *
  * @param rows one per component, in start order
  */
 record StatusReport(List<Row> rows) {
 
-    /** Fields of a service's entry in {@code --json}, besides name/address/health. */
-    private static final List<String> SERVICE_JSON_FIELDS = List.of("http", "admin");
+  /** Fields of a service's entry in {@code --json}, besides name/address/health. */
+  private static final List<String> SERVICE_JSON_FIELDS = List.of("http", "admin");
 
-    /**
-     * One component and its health.
-     *
-     * @param component as recorded (or planned)
-     * @param health    SERVING, DOWN, UP, ...
-     */
-    record Row(ComponentState component, String health) {
+  /**
+   * One component and its health.
+   *
+   * @param component as recorded (or planned)
+   * @param health SERVING, DOWN, UP, ...
+   */
+  record Row(ComponentState component, String health) {}
+
+  /** Probes every component in parallel; each probe has its own short deadline. */
+  static StatusReport probe(List<ComponentState> components, StatusProbe probe) {
+    List<CompletableFuture<Row>> rows = new ArrayList<>();
+    for (ComponentState component : components) {
+      rows.add(CompletableFuture.supplyAsync(() -> new Row(component, health(component, probe))));
     }
+    return new StatusReport(rows.stream().map(CompletableFuture::join).toList());
+  }
 
-    /** Probes every component in parallel; each probe has its own short deadline. */
-    static StatusReport probe(List<ComponentState> components, StatusProbe probe) {
-        List<CompletableFuture<Row>> rows = new ArrayList<>();
-        for (ComponentState component : components) {
-            rows.add(CompletableFuture.supplyAsync(() -> new Row(component, health(component, probe))));
+  private static String health(ComponentState component, StatusProbe probe) {
+    if (component.kind().equals(ComponentState.SERVICE)) {
+      return probe.grpcHealth(component.address());
+    }
+    String url =
+        component.name().equals(MeshPlan.NATS)
+            ? component.endpoints().get("monitor") + "/healthz"
+            : component.endpoints().get("http") + "/ping";
+    return probe.httpOk(url) ? "UP" : "DOWN";
+  }
+
+  /** The {@code --json} document. */
+  ObjectNode toJson(ObjectMapper mapper) {
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode services = root.putArray("services");
+    ArrayNode infrastructure = root.putArray("infrastructure");
+    for (Row row : rows) {
+      ComponentState component = row.component();
+      boolean service = component.kind().equals(ComponentState.SERVICE);
+      ObjectNode entry = (service ? services : infrastructure).addObject();
+      entry.put("name", component.name());
+      entry.put("address", component.address());
+      entry.put("health", row.health());
+      for (Map.Entry<String, String> endpoint : component.endpoints().entrySet()) {
+        if (!service || SERVICE_JSON_FIELDS.contains(endpoint.getKey())) {
+          entry.put(endpoint.getKey(), endpoint.getValue());
         }
-        return new StatusReport(rows.stream().map(CompletableFuture::join).toList());
+      }
     }
+    return root;
+  }
 
-    private static String health(ComponentState component, StatusProbe probe) {
-        if (component.kind().equals(ComponentState.SERVICE)) {
-            return probe.grpcHealth(component.address());
-        }
-        String url = component.name().equals(MeshPlan.NATS)
-                ? component.endpoints().get("monitor") + "/healthz"
-                : component.endpoints().get("http") + "/ping";
-        return probe.httpOk(url) ? "UP" : "DOWN";
-    }
+  /** True when every service answers SERVING and all infrastructure is UP. */
+  boolean allHealthy() {
+    return rows.stream()
+        .allMatch(row -> row.health().equals("SERVING") || row.health().equals("UP"));
+  }
 
-    /** The {@code --json} document. */
-    ObjectNode toJson(ObjectMapper mapper) {
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode services = root.putArray("services");
-        ArrayNode infrastructure = root.putArray("infrastructure");
-        for (Row row : rows) {
-            ComponentState component = row.component();
-            boolean service = component.kind().equals(ComponentState.SERVICE);
-            ObjectNode entry = (service ? services : infrastructure).addObject();
-            entry.put("name", component.name());
-            entry.put("address", component.address());
-            entry.put("health", row.health());
-            for (Map.Entry<String, String> endpoint : component.endpoints().entrySet()) {
-                if (!service || SERVICE_JSON_FIELDS.contains(endpoint.getKey())) {
-                    entry.put(endpoint.getKey(), endpoint.getValue());
-                }
-            }
-        }
-        return root;
-    }
-
-    /** True when every service answers SERVING and all infrastructure is UP. */
-    boolean allHealthy() {
-        return rows.stream().allMatch(row -> row.health().equals("SERVING") || row.health().equals("UP"));
-    }
-
-    /** A table for people. */
-    String toTable() {
-        StringBuilder table = new StringBuilder();
-        table.append(String.format("%-22s %-18s %-12s %s%n", "COMPONENT", "ADDRESS", "HEALTH", "ENDPOINTS"));
-        for (Row row : rows) {
-            ComponentState component = row.component();
-            List<String> extras = new ArrayList<>();
-            component.endpoints().forEach((name, value) -> {
+  /** A table for people. */
+  String toTable() {
+    StringBuilder table = new StringBuilder();
+    table.append(
+        String.format("%-22s %-18s %-12s %s%n", "COMPONENT", "ADDRESS", "HEALTH", "ENDPOINTS"));
+    for (Row row : rows) {
+      ComponentState component = row.component();
+      List<String> extras = new ArrayList<>();
+      component
+          .endpoints()
+          .forEach(
+              (name, value) -> {
                 if (!name.equals("jdbc")) {
-                    extras.add(name + "=" + value);
+                  extras.add(name + "=" + value);
                 }
-            });
-            java.util.Collections.sort(extras);
-            table.append(String.format("%-22s %-18s %-12s %s%n", component.name(), component.address(), row.health(),
-                    String.join(" ", extras)));
-        }
-        return table.toString();
+              });
+      java.util.Collections.sort(extras);
+      table.append(
+          String.format(
+              "%-22s %-18s %-12s %s%n",
+              component.name(), component.address(), row.health(), String.join(" ", extras)));
     }
+    return table.toString();
+  }
 }

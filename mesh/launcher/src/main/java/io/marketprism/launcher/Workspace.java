@@ -15,56 +15,58 @@ import java.nio.file.Path;
  * </pre>
  *
  * @param repository the repository root (service modules are found under it)
- * @param directory  the workspace directory
+ * @param directory the workspace directory
  */
 public record Workspace(Path repository, Path directory) {
 
-    public Path natsDirectory() {
-        return directory.resolve("nats");
-    }
+  public Path natsDirectory() {
+    return directory.resolve("nats");
+  }
 
-    public Path clickHouseDirectory() {
-        return directory.resolve("clickhouse");
-    }
+  public Path clickHouseDirectory() {
+    return directory.resolve("clickhouse");
+  }
 
-    public Path logDirectory() {
-        return directory.resolve("logs");
-    }
+  public Path logDirectory() {
+    return directory.resolve("logs");
+  }
 
-    /** {@code logs/<component>.log}. */
-    public Path logFile(String component) {
-        return logDirectory().resolve(component + ".log");
-    }
+  /** {@code logs/<component>.log}. */
+  public Path logFile(String component) {
+    return logDirectory().resolve(component + ".log");
+  }
 
-    public Path runDirectory() {
-        return directory.resolve("run");
-    }
+  public Path runDirectory() {
+    return directory.resolve("run");
+  }
 
-    /** The pid of the running supervisor (foreground {@code up} or the detached one). */
-    public Path pidFile() {
-        return runDirectory().resolve("supervisor.pid");
-    }
+  /** The pid of the running supervisor (foreground {@code up} or the detached one). */
+  public Path pidFile() {
+    return runDirectory().resolve("supervisor.pid");
+  }
 
-    /** What the supervisor is doing and the pid of every process it started. */
-    public Path stateFile() {
-        return runDirectory().resolve("state.json");
-    }
+  /** What the supervisor is doing and the pid of every process it started. */
+  public Path stateFile() {
+    return runDirectory().resolve("state.json");
+  }
 
-    /**
-     * Finds the repository: {@code MARKETPRISM_ROOT} (set by the {@code ./marketprism} script), else the nearest
-     * directory upwards from the current one that holds {@code mesh/launcher/pom.xml}.
-     */
-    public static Path findRepository() {
-        String fromScript = System.getenv("MARKETPRISM_ROOT");
-        if (fromScript != null && !fromScript.isBlank()) {
-            return Path.of(fromScript).toAbsolutePath().normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("mesh/launcher/pom.xml"))) {
-                return dir;
-            }
-        }
-        throw new LauncherException("cannot find the MarketPrism repository from " + Path.of("").toAbsolutePath()
-                + "; run ./marketprism from inside it or pass --root");
+  /**
+   * Finds the repository: {@code MARKETPRISM_ROOT} (set by the {@code ./marketprism} script), else
+   * the nearest directory upwards from the current one that holds {@code mesh/launcher/pom.xml}.
+   */
+  public static Path findRepository() {
+    String fromScript = System.getenv("MARKETPRISM_ROOT");
+    if (fromScript != null && !fromScript.isBlank()) {
+      return Path.of(fromScript).toAbsolutePath().normalize();
     }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("mesh/launcher/pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new LauncherException(
+        "cannot find the MarketPrism repository from "
+            + Path.of("").toAbsolutePath()
+            + "; run ./marketprism from inside it or pass --root");
+  }
 }

@@ -17,118 +17,145 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the real launcher against the real service modules' {@code target/} (the reactor packages them first):
- * {@code up --detach} in a temporary workspace on free ports, {@code status --json}, {@code down}, and checks
- * that no process is left.
+ * Runs the real launcher against the real service modules' {@code target/} (the reactor packages
+ * them first): {@code up --detach} in a temporary workspace on free ports, {@code status --json},
+ * {@code down}, and checks that no process is left.
  *
- * <p>Every service of the catalog must be built. While service modules are still being written, run it with
- * {@code -Dmarketprism.e2e.onlyBuiltServices=true} to exercise it with the services whose main class exists.
+ * <p>Every service of the catalog must be built. While service modules are still being written, run
+ * it with {@code -Dmarketprism.e2e.onlyBuiltServices=true} to exercise it with the services whose
+ * main class exists.
  */
 class LauncherEndToEndTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path directory;
+  @TempDir Path directory;
 
-    private Path workspace;
-    private Path config;
+  private Path workspace;
+  private Path config;
 
-    @AfterEach
-    void stopWhateverIsLeft() {
-        if (config != null) {
-            CommandRun.run(workspace, config, "down");
-        }
+  @AfterEach
+  void stopWhateverIsLeft() {
+    if (config != null) {
+      CommandRun.run(workspace, config, "down");
+    }
+  }
+
+  @Test
+  void upDetachBringsEveryServiceToServingAndDownLeavesNoProcess() throws Exception {
+    List<String> services = servicesToRun();
+    workspace = directory.resolve("workspace");
+    config = Files.writeString(directory.resolve("marketprism.yaml"), freePortConfig(services));
+
+    CommandRun up = CommandRun.run(workspace, config, "up", "--detach");
+
+    assertThat(up.exitCode()).as("up --detach printed:\n%s\n%s", up.out(), up.err()).isZero();
+    RunState state = RunState.read(workspace.resolve("run/state.json")).orElseThrow();
+    assertThat(state.phase()).isEqualTo(RunState.RUNNING);
+
+    CommandRun status = CommandRun.run(workspace, config, "status", "--json");
+    JsonNode json = JSON.readTree(status.out());
+    assertThat(status.exitCode()).isZero();
+    assertThat(names(json.get("services"))).containsExactlyElementsOf(services);
+    assertThat(json.get("services").findValuesAsText("health")).containsOnly("SERVING");
+    assertThat(json.get("infrastructure").findValuesAsText("health")).containsExactly("UP", "UP");
+    if (services.contains("api-gateway")) {
+      assertThat(entry(json.get("services"), "api-gateway").get("http").asText())
+          .startsWith("http://127.0.0.1:");
     }
 
-    @Test
-    void upDetachBringsEveryServiceToServingAndDownLeavesNoProcess() throws Exception {
-        List<String> services = servicesToRun();
-        workspace = directory.resolve("workspace");
-        config = Files.writeString(directory.resolve("marketprism.yaml"), freePortConfig(services));
+    List<ProcessHandle> processes = new ArrayList<>();
+    processes.add(ProcessHandle.of(state.supervisorPid()).orElseThrow());
+    state
+        .components()
+        .forEach(component -> processes.add(ProcessHandle.of(component.pid()).orElseThrow()));
+    assertThat(processes).hasSize(services.size() + 3).allMatch(ProcessHandle::isAlive);
 
-        CommandRun up = CommandRun.run(workspace, config, "up", "--detach");
+    CommandRun down = CommandRun.run(workspace, config, "down");
 
-        assertThat(up.exitCode()).as("up --detach printed:\n%s\n%s", up.out(), up.err()).isZero();
-        RunState state = RunState.read(workspace.resolve("run/state.json")).orElseThrow();
-        assertThat(state.phase()).isEqualTo(RunState.RUNNING);
+    assertThat(down.exitCode()).as(down.err()).isZero();
+    assertThat(processes).noneMatch(ProcessHandle::isAlive);
+    assertThat(workspace.resolve("run/supervisor.pid")).doesNotExist();
+    assertThat(RunState.read(workspace.resolve("run/state.json")).orElseThrow().phase())
+        .isEqualTo(RunState.STOPPED);
+    assertThat(workspace.resolve("clickhouse/data")).isDirectory();
+  }
 
-        CommandRun status = CommandRun.run(workspace, config, "status", "--json");
-        JsonNode json = JSON.readTree(status.out());
-        assertThat(status.exitCode()).isZero();
-        assertThat(names(json.get("services"))).containsExactlyElementsOf(services);
-        assertThat(json.get("services").findValuesAsText("health")).containsOnly("SERVING");
-        assertThat(json.get("infrastructure").findValuesAsText("health")).containsExactly("UP", "UP");
-        if (services.contains("api-gateway")) {
-            assertThat(entry(json.get("services"), "api-gateway").get("http").asText()).startsWith("http://127.0.0.1:");
-        }
-
-        List<ProcessHandle> processes = new ArrayList<>();
-        processes.add(ProcessHandle.of(state.supervisorPid()).orElseThrow());
-        state.components().forEach(component -> processes.add(ProcessHandle.of(component.pid()).orElseThrow()));
-        assertThat(processes).hasSize(services.size() + 3).allMatch(ProcessHandle::isAlive);
-
-        CommandRun down = CommandRun.run(workspace, config, "down");
-
-        assertThat(down.exitCode()).as(down.err()).isZero();
-        assertThat(processes).noneMatch(ProcessHandle::isAlive);
-        assertThat(workspace.resolve("run/supervisor.pid")).doesNotExist();
-        assertThat(RunState.read(workspace.resolve("run/state.json")).orElseThrow().phase()).isEqualTo(RunState.STOPPED);
-        assertThat(workspace.resolve("clickhouse/data")).isDirectory();
+  /** Every catalog service, unless told to use only those already built. */
+  private static List<String> servicesToRun() throws IOException {
+    if (!Boolean.getBoolean("marketprism.e2e.onlyBuiltServices")) {
+      List<String> unbuilt =
+          ServiceCatalog.SERVICES.stream()
+              .filter(service -> !isBuilt(service))
+              .map(ServiceDefinition::moduleDir)
+              .toList();
+      assertThat(unbuilt)
+          .as("service modules without a built main class (package them first)")
+          .isEmpty();
+      return ServiceCatalog.names();
     }
+    return ServiceCatalog.SERVICES.stream()
+        .filter(LauncherEndToEndTest::isBuilt)
+        .map(ServiceDefinition::name)
+        .toList();
+  }
 
-    /** Every catalog service, unless told to use only those already built. */
-    private static List<String> servicesToRun() throws IOException {
-        if (!Boolean.getBoolean("marketprism.e2e.onlyBuiltServices")) {
-            List<String> unbuilt = ServiceCatalog.SERVICES.stream().filter(service -> !isBuilt(service))
-                    .map(ServiceDefinition::moduleDir).toList();
-            assertThat(unbuilt).as("service modules without a built main class (package them first)").isEmpty();
-            return ServiceCatalog.names();
-        }
-        return ServiceCatalog.SERVICES.stream().filter(LauncherEndToEndTest::isBuilt).map(ServiceDefinition::name).toList();
+  private static boolean isBuilt(ServiceDefinition service) {
+    Path target = CommandRun.repository().resolve(service.moduleDir()).resolve("target");
+    Path jar = target.resolve(service.artifactId() + "-" + LauncherVersion.get() + ".jar");
+    if (!Files.isRegularFile(jar) || !Files.isRegularFile(target.resolve("classpath.txt"))) {
+      return false;
     }
-
-    private static boolean isBuilt(ServiceDefinition service) {
-        Path target = CommandRun.repository().resolve(service.moduleDir()).resolve("target");
-        Path jar = target.resolve(service.artifactId() + "-" + LauncherVersion.get() + ".jar");
-        if (!Files.isRegularFile(jar) || !Files.isRegularFile(target.resolve("classpath.txt"))) {
-            return false;
-        }
-        try (JarFile file = new JarFile(jar.toFile())) {
-            return file.getEntry(service.mainClass().replace('.', '/') + ".class") != null;
-        } catch (IOException e) {
-            return false;
-        }
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getEntry(service.mainClass().replace('.', '/') + ".class") != null;
+    } catch (IOException e) {
+      return false;
     }
+  }
 
-    private static String freePortConfig(List<String> services) {
-        Iterator<Integer> ports = FreePorts.allocate(4 + 3 * ServiceCatalog.SERVICES.size()).iterator();
-        StringBuilder yaml = new StringBuilder();
-        yaml.append("nats: {port: ").append(ports.next()).append(", monitor-port: ").append(ports.next()).append("}\n");
-        yaml.append("clickhouse: {http-port: ").append(ports.next()).append(", tcp-port: ").append(ports.next()).append("}\n");
-        yaml.append("services:\n");
-        for (ServiceDefinition service : ServiceCatalog.SERVICES) {
-            yaml.append("  ").append(service.name()).append(":\n");
-            yaml.append("    enabled: ").append(services.contains(service.name())).append('\n');
-            yaml.append("    grpc-port: ").append(ports.next()).append('\n');
-            yaml.append("    metrics-port: ").append(ports.next()).append('\n');
-            int extra = ports.next();
-            service.extraPort().ifPresent(port -> yaml.append("    ").append(port.configKey()).append(": ").append(extra).append('\n'));
-        }
-        return yaml.toString();
+  private static String freePortConfig(List<String> services) {
+    Iterator<Integer> ports = FreePorts.allocate(4 + 3 * ServiceCatalog.SERVICES.size()).iterator();
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("nats: {port: ")
+        .append(ports.next())
+        .append(", monitor-port: ")
+        .append(ports.next())
+        .append("}\n");
+    yaml.append("clickhouse: {http-port: ")
+        .append(ports.next())
+        .append(", tcp-port: ")
+        .append(ports.next())
+        .append("}\n");
+    yaml.append("services:\n");
+    for (ServiceDefinition service : ServiceCatalog.SERVICES) {
+      yaml.append("  ").append(service.name()).append(":\n");
+      yaml.append("    enabled: ").append(services.contains(service.name())).append('\n');
+      yaml.append("    grpc-port: ").append(ports.next()).append('\n');
+      yaml.append("    metrics-port: ").append(ports.next()).append('\n');
+      int extra = ports.next();
+      service
+          .extraPort()
+          .ifPresent(
+              port ->
+                  yaml.append("    ")
+                      .append(port.configKey())
+                      .append(": ")
+                      .append(extra)
+                      .append('\n'));
     }
+    return yaml.toString();
+  }
 
-    private static List<String> names(JsonNode array) {
-        return array.findValuesAsText("name");
+  private static List<String> names(JsonNode array) {
+    return array.findValuesAsText("name");
+  }
+
+  private static JsonNode entry(JsonNode array, String name) {
+    for (JsonNode element : array) {
+      if (element.get("name").asText().equals(name)) {
+        return element;
+      }
     }
-
-    private static JsonNode entry(JsonNode array, String name) {
-        for (JsonNode element : array) {
-            if (element.get("name").asText().equals(name)) {
-                return element;
-            }
-        }
-        throw new AssertionError("no " + name + " in " + array);
-    }
-
+    throw new AssertionError("no " + name + " in " + array);
+  }
 }

@@ -11,67 +11,86 @@ import org.junit.jupiter.api.Test;
 
 class StatusReportTest {
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final List<ComponentState> components =
-            MeshPlan.components(ConfigLoader.defaults(), new Workspace(Path.of("/repo"), Path.of("/ws")));
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final List<ComponentState> components =
+      MeshPlan.components(ConfigLoader.defaults(), new Workspace(Path.of("/repo"), Path.of("/ws")));
 
-    /** Storage is down, the broker answers NOT_SERVING, everything else serves; NATS is up, ClickHouse down. */
-    private final StatusProbe probe = new StatusProbe() {
+  /**
+   * Storage is down, the broker answers NOT_SERVING, everything else serves; NATS is up, ClickHouse
+   * down.
+   */
+  private final StatusProbe probe =
+      new StatusProbe() {
         @Override
         public String grpcHealth(String address) {
-            return Map.of("127.0.0.1:7102", "DOWN", "127.0.0.1:7103", "NOT_SERVING").getOrDefault(address, "SERVING");
+          return Map.of("127.0.0.1:7102", "DOWN", "127.0.0.1:7103", "NOT_SERVING")
+              .getOrDefault(address, "SERVING");
         }
 
         @Override
         public boolean httpOk(String url) {
-            return url.equals("http://127.0.0.1:18222/healthz");
+          return url.equals("http://127.0.0.1:18222/healthz");
         }
-    };
+      };
 
-    @Test
-    void jsonListsServicesWithAddressAndLiveHealth() throws Exception {
-        JsonNode json = mapper.readTree(mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+  @Test
+  void jsonListsServicesWithAddressAndLiveHealth() throws Exception {
+    JsonNode json =
+        mapper.readTree(
+            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
 
-        assertThat(json.get("services")).hasSize(ServiceCatalog.SERVICES.size());
-        JsonNode storage = entry(json.get("services"), "data-storage");
-        assertThat(storage.get("address").asText()).isEqualTo("127.0.0.1:7102");
-        assertThat(storage.get("health").asText()).isEqualTo("DOWN");
-        assertThat(entry(json.get("services"), "message-broker").get("health").asText()).isEqualTo("NOT_SERVING");
-        assertThat(entry(json.get("services"), "scheduler").get("health").asText()).isEqualTo("SERVING");
-        assertThat(iterableFieldNames(storage)).containsExactly("name", "address", "health");
+    assertThat(json.get("services")).hasSize(ServiceCatalog.SERVICES.size());
+    JsonNode storage = entry(json.get("services"), "data-storage");
+    assertThat(storage.get("address").asText()).isEqualTo("127.0.0.1:7102");
+    assertThat(storage.get("health").asText()).isEqualTo("DOWN");
+    assertThat(entry(json.get("services"), "message-broker").get("health").asText())
+        .isEqualTo("NOT_SERVING");
+    assertThat(entry(json.get("services"), "scheduler").get("health").asText())
+        .isEqualTo("SERVING");
+    assertThat(iterableFieldNames(storage)).containsExactly("name", "address", "health");
+  }
+
+  @Test
+  void gatewayCarriesHttpAndControlPlaneCarriesAdmin() throws Exception {
+    JsonNode json =
+        mapper.readTree(
+            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+
+    assertThat(entry(json.get("services"), "api-gateway").get("http").asText())
+        .isEqualTo("http://127.0.0.1:8080");
+    assertThat(entry(json.get("services"), "control-plane").get("admin").asText())
+        .isEqualTo("http://127.0.0.1:7190");
+  }
+
+  @Test
+  void infrastructureIsAseparateKeyWithUpOrDown() throws Exception {
+    JsonNode json =
+        mapper.readTree(
+            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+
+    assertThat(iterableFieldNames(json)).containsExactly("services", "infrastructure");
+    assertThat(entry(json.get("infrastructure"), "nats").get("health").asText()).isEqualTo("UP");
+    assertThat(entry(json.get("infrastructure"), "clickhouse").get("health").asText())
+        .isEqualTo("DOWN");
+    assertThat(entry(json.get("infrastructure"), "clickhouse").get("http").asText())
+        .isEqualTo("http://127.0.0.1:18123");
+    assertThat(json.get("services").findValues("name"))
+        .extracting(JsonNode::asText)
+        .doesNotContain("nats", "clickhouse");
+  }
+
+  private static JsonNode entry(JsonNode array, String name) {
+    for (JsonNode element : array) {
+      if (element.get("name").asText().equals(name)) {
+        return element;
+      }
     }
+    throw new AssertionError("no entry named " + name + " in " + array);
+  }
 
-    @Test
-    void gatewayCarriesHttpAndControlPlaneCarriesAdmin() throws Exception {
-        JsonNode json = mapper.readTree(mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
-
-        assertThat(entry(json.get("services"), "api-gateway").get("http").asText()).isEqualTo("http://127.0.0.1:8080");
-        assertThat(entry(json.get("services"), "control-plane").get("admin").asText()).isEqualTo("http://127.0.0.1:7190");
-    }
-
-    @Test
-    void infrastructureIsAseparateKeyWithUpOrDown() throws Exception {
-        JsonNode json = mapper.readTree(mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
-
-        assertThat(iterableFieldNames(json)).containsExactly("services", "infrastructure");
-        assertThat(entry(json.get("infrastructure"), "nats").get("health").asText()).isEqualTo("UP");
-        assertThat(entry(json.get("infrastructure"), "clickhouse").get("health").asText()).isEqualTo("DOWN");
-        assertThat(entry(json.get("infrastructure"), "clickhouse").get("http").asText()).isEqualTo("http://127.0.0.1:18123");
-        assertThat(json.get("services").findValues("name")).extracting(JsonNode::asText).doesNotContain("nats", "clickhouse");
-    }
-
-    private static JsonNode entry(JsonNode array, String name) {
-        for (JsonNode element : array) {
-            if (element.get("name").asText().equals(name)) {
-                return element;
-            }
-        }
-        throw new AssertionError("no entry named " + name + " in " + array);
-    }
-
-    private static List<String> iterableFieldNames(JsonNode node) {
-        List<String> names = new java.util.ArrayList<>();
-        node.properties().forEach(property -> names.add(property.getKey()));
-        return names;
-    }
+  private static List<String> iterableFieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.properties().forEach(property -> names.add(property.getKey()));
+    return names;
+  }
 }

@@ -9,168 +9,185 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A {@code nats-server} with JetStream, listening on 127.0.0.1 only, configured by a file this class writes into
- * its own directory ({@code nats.conf}, JetStream store under {@code jetstream/}). Ready when the monitoring
- * endpoint's {@code /healthz} answers 200, which nats-server 2.9 does only once JetStream is up.
+ * A {@code nats-server} with JetStream, listening on 127.0.0.1 only, configured by a file this
+ * class writes into its own directory ({@code nats.conf}, JetStream store under {@code
+ * jetstream/}). Ready when the monitoring endpoint's {@code /healthz} answers 200, which
+ * nats-server 2.9 does only once JetStream is up.
  */
 public final class NatsServerProcess extends SupervisedProcess {
 
+  private final Path directory;
+  private final Path binary;
+  private final int port;
+  private final int monitorPort;
+  private final long maxFileStoreBytes;
+  private final long maxMemoryStoreBytes;
+
+  private NatsServerProcess(Builder builder) {
+    super(
+        builder.name,
+        builder.logFile != null ? builder.logFile : builder.directory.resolve("nats-server.log"),
+        builder.readyTimeout,
+        builder.stopGrace);
+    this.directory = builder.directory;
+    this.binary = builder.binary;
+    this.port = builder.port;
+    this.monitorPort = builder.monitorPort;
+    this.maxFileStoreBytes = builder.maxFileStoreBytes;
+    this.maxMemoryStoreBytes = builder.maxMemoryStoreBytes;
+  }
+
+  /** A builder for a server whose configuration and JetStream data live in {@code directory}. */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /** The client URL, {@code nats://127.0.0.1:<port>}. */
+  public String url() {
+    return "nats://127.0.0.1:" + port;
+  }
+
+  /** The client port. */
+  public int port() {
+    return port;
+  }
+
+  /** The HTTP monitoring port. */
+  public int monitorPort() {
+    return monitorPort;
+  }
+
+  /** The HTTP monitoring base URL, {@code http://127.0.0.1:<monitor port>}. */
+  public String monitorUrl() {
+    return "http://127.0.0.1:" + monitorPort;
+  }
+
+  /** Where JetStream keeps its streams. */
+  public Path storeDirectory() {
+    return directory.resolve("jetstream");
+  }
+
+  @Override
+  public List<PortClaim> ports() {
+    return List.of(
+        new PortClaim(port, name(), "client", ""),
+        new PortClaim(monitorPort, name(), "HTTP monitoring", ""));
+  }
+
+  @Override
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  protected List<String> prepareCommand() throws IOException {
+    Files.createDirectories(storeDirectory());
+    Path config = directory.resolve("nats.conf");
+    Files.writeString(config, configText(), StandardCharsets.UTF_8);
+    return List.of(binary.toString(), "-c", config.toString());
+  }
+
+  String configText() {
+    return """
+    # Written by MarketPrism on every start; edit marketprism.yaml instead.
+    server_name: "marketprism"
+    listen: "127.0.0.1:%d"
+    http: "127.0.0.1:%d"
+    jetstream {
+      store_dir: "%s"
+      max_memory_store: %d
+      max_file_store: %d
+    }
+    """
+        .formatted(
+            port,
+            monitorPort,
+            storeDirectory().toAbsolutePath(),
+            maxMemoryStoreBytes,
+            maxFileStoreBytes);
+  }
+
+  @Override
+  protected boolean probeReady() {
+    return HttpProbe.get(monitorUrl() + "/healthz").isPresent();
+  }
+
+  /**
+   * Options for a {@link NatsServerProcess}; only the directory is required (the ports default to
+   * 4222/8222).
+   */
+  public static final class Builder {
     private final Path directory;
-    private final Path binary;
-    private final int port;
-    private final int monitorPort;
-    private final long maxFileStoreBytes;
-    private final long maxMemoryStoreBytes;
+    private String name = "nats";
+    private Path binary;
+    private Path logFile;
+    private int port = 4222;
+    private int monitorPort = 8222;
+    private long maxFileStoreBytes = 8L << 30;
+    private long maxMemoryStoreBytes = 256L << 20;
+    private Duration readyTimeout = Duration.ofSeconds(30);
+    private Duration stopGrace = Duration.ofSeconds(10);
 
-    private NatsServerProcess(Builder builder) {
-        super(builder.name, builder.logFile != null ? builder.logFile : builder.directory.resolve("nats-server.log"),
-                builder.readyTimeout, builder.stopGrace);
-        this.directory = builder.directory;
-        this.binary = builder.binary;
-        this.port = builder.port;
-        this.monitorPort = builder.monitorPort;
-        this.maxFileStoreBytes = builder.maxFileStoreBytes;
-        this.maxMemoryStoreBytes = builder.maxMemoryStoreBytes;
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** A builder for a server whose configuration and JetStream data live in {@code directory}. */
-    public static Builder builder(Path directory) {
-        return new Builder(directory);
+    public Builder name(String name) {
+      this.name = name;
+      return this;
     }
 
-    /** The client URL, {@code nats://127.0.0.1:<port>}. */
-    public String url() {
-        return "nats://127.0.0.1:" + port;
+    /** The executable; found with {@link Binaries#require} when not set. */
+    public Builder binary(Path binary) {
+      this.binary = binary;
+      return this;
     }
 
-    /** The client port. */
-    public int port() {
-        return port;
+    /** Where the server's output goes; {@code <directory>/nats-server.log} when not set. */
+    public Builder logFile(Path logFile) {
+      this.logFile = logFile;
+      return this;
     }
 
-    /** The HTTP monitoring port. */
-    public int monitorPort() {
-        return monitorPort;
+    public Builder port(int port) {
+      this.port = port;
+      return this;
     }
 
-    /** The HTTP monitoring base URL, {@code http://127.0.0.1:<monitor port>}. */
-    public String monitorUrl() {
-        return "http://127.0.0.1:" + monitorPort;
+    public Builder monitorPort(int monitorPort) {
+      this.monitorPort = monitorPort;
+      return this;
     }
 
-    /** Where JetStream keeps its streams. */
-    public Path storeDirectory() {
-        return directory.resolve("jetstream");
+    /** Upper bound for JetStream file storage (a limit, not a reservation). */
+    public Builder maxFileStoreBytes(long bytes) {
+      this.maxFileStoreBytes = bytes;
+      return this;
     }
 
-    @Override
-    public List<PortClaim> ports() {
-        return List.of(new PortClaim(port, name(), "client", ""), new PortClaim(monitorPort, name(), "HTTP monitoring", ""));
+    public Builder maxMemoryStoreBytes(long bytes) {
+      this.maxMemoryStoreBytes = bytes;
+      return this;
     }
 
-    @Override
-    public String address() {
-        return "127.0.0.1:" + port;
+    public Builder readyTimeout(Duration readyTimeout) {
+      this.readyTimeout = readyTimeout;
+      return this;
     }
 
-    @Override
-    protected List<String> prepareCommand() throws IOException {
-        Files.createDirectories(storeDirectory());
-        Path config = directory.resolve("nats.conf");
-        Files.writeString(config, configText(), StandardCharsets.UTF_8);
-        return List.of(binary.toString(), "-c", config.toString());
+    public Builder stopGrace(Duration stopGrace) {
+      this.stopGrace = stopGrace;
+      return this;
     }
 
-    String configText() {
-        return """
-                # Written by MarketPrism on every start; edit marketprism.yaml instead.
-                server_name: "marketprism"
-                listen: "127.0.0.1:%d"
-                http: "127.0.0.1:%d"
-                jetstream {
-                  store_dir: "%s"
-                  max_memory_store: %d
-                  max_file_store: %d
-                }
-                """.formatted(port, monitorPort, storeDirectory().toAbsolutePath(), maxMemoryStoreBytes, maxFileStoreBytes);
+    /**
+     * @throws MissingBinaryException when no binary was given and none is installed
+     */
+    public NatsServerProcess build() {
+      if (binary == null) {
+        binary = Binaries.require("nats-server");
+      }
+      return new NatsServerProcess(this);
     }
-
-    @Override
-    protected boolean probeReady() {
-        return HttpProbe.get(monitorUrl() + "/healthz").isPresent();
-    }
-
-    /** Options for a {@link NatsServerProcess}; only the directory is required (the ports default to 4222/8222). */
-    public static final class Builder {
-        private final Path directory;
-        private String name = "nats";
-        private Path binary;
-        private Path logFile;
-        private int port = 4222;
-        private int monitorPort = 8222;
-        private long maxFileStoreBytes = 8L << 30;
-        private long maxMemoryStoreBytes = 256L << 20;
-        private Duration readyTimeout = Duration.ofSeconds(30);
-        private Duration stopGrace = Duration.ofSeconds(10);
-
-        private Builder(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-        }
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The executable; found with {@link Binaries#require} when not set. */
-        public Builder binary(Path binary) {
-            this.binary = binary;
-            return this;
-        }
-
-        /** Where the server's output goes; {@code <directory>/nats-server.log} when not set. */
-        public Builder logFile(Path logFile) {
-            this.logFile = logFile;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder monitorPort(int monitorPort) {
-            this.monitorPort = monitorPort;
-            return this;
-        }
-
-        /** Upper bound for JetStream file storage (a limit, not a reservation). */
-        public Builder maxFileStoreBytes(long bytes) {
-            this.maxFileStoreBytes = bytes;
-            return this;
-        }
-
-        public Builder maxMemoryStoreBytes(long bytes) {
-            this.maxMemoryStoreBytes = bytes;
-            return this;
-        }
-
-        public Builder readyTimeout(Duration readyTimeout) {
-            this.readyTimeout = readyTimeout;
-            return this;
-        }
-
-        public Builder stopGrace(Duration stopGrace) {
-            this.stopGrace = stopGrace;
-            return this;
-        }
-
-        /** @throws MissingBinaryException when no binary was given and none is installed */
-        public NatsServerProcess build() {
-            if (binary == null) {
-                binary = Binaries.require("nats-server");
-            }
-            return new NatsServerProcess(this);
-        }
-    }
+  }
 }

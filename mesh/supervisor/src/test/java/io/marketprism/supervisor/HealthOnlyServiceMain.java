@@ -8,32 +8,35 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for a MarketPrism service: a gRPC server with only the health service, reading its port from
- * {@code MARKETPRISM_GRPC_PORT} and draining on SIGTERM, as the real services do.
+ * A stand-in for a MarketPrism service: a gRPC server with only the health service, reading its
+ * port from {@code MARKETPRISM_GRPC_PORT} and draining on SIGTERM, as the real services do.
  */
 public final class HealthOnlyServiceMain {
 
-    private HealthOnlyServiceMain() {
-    }
+  private HealthOnlyServiceMain() {}
 
-    public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv("MARKETPRISM_GRPC_PORT"));
-        HealthStatusManager health = new HealthStatusManager();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(health.getHealthService())
-                .build()
-                .start();
-        health.setStatus("", ServingStatus.SERVING);
-        System.out.println("health-only service serving on " + port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            health.enterTerminalState();
-            server.shutdown();
-            try {
-                server.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        server.awaitTermination();
-    }
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(System.getenv("MARKETPRISM_GRPC_PORT"));
+    HealthStatusManager health = new HealthStatusManager();
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .addService(health.getHealthService())
+            .build()
+            .start();
+    health.setStatus("", ServingStatus.SERVING);
+    System.out.println("health-only service serving on " + port);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  health.enterTerminalState();
+                  server.shutdown();
+                  try {
+                    server.awaitTermination(5, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
+    server.awaitTermination();
+  }
 }

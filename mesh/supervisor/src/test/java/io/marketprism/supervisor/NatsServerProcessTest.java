@@ -17,48 +17,55 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NatsServerProcessTest {
 
-    @TempDir
-    Path directory;
+  @TempDir Path directory;
 
-    @Test
-    void jetStreamPublishIsReadBackFromTheStream() throws Exception {
-        try (NatsServerProcess nats = TestProcesses.nats(directory)) {
-            nats.start();
-            try (Connection connection = Nats.connect(nats.url())) {
-                connection.jetStreamManagement().addStream(StreamConfiguration.builder()
-                        .name("MARKET_DATA").subjects("md.>").storageType(StorageType.File).build());
-                JetStream jetStream = connection.jetStream();
+  @Test
+  void jetStreamPublishIsReadBackFromTheStream() throws Exception {
+    try (NatsServerProcess nats = TestProcesses.nats(directory)) {
+      nats.start();
+      try (Connection connection = Nats.connect(nats.url())) {
+        connection
+            .jetStreamManagement()
+            .addStream(
+                StreamConfiguration.builder()
+                    .name("MARKET_DATA")
+                    .subjects("md.>")
+                    .storageType(StorageType.File)
+                    .build());
+        JetStream jetStream = connection.jetStream();
 
-                PublishAck ack = jetStream.publish("md.trade.binance.BTC-USDT", "t1".getBytes(StandardCharsets.UTF_8));
-                MessageInfo stored = connection.jetStreamManagement().getMessage("MARKET_DATA", ack.getSeqno());
+        PublishAck ack =
+            jetStream.publish("md.trade.binance.BTC-USDT", "t1".getBytes(StandardCharsets.UTF_8));
+        MessageInfo stored =
+            connection.jetStreamManagement().getMessage("MARKET_DATA", ack.getSeqno());
 
-                assertThat(stored.getSubject()).isEqualTo("md.trade.binance.BTC-USDT");
-                assertThat(new String(stored.getData(), StandardCharsets.UTF_8)).isEqualTo("t1");
-            }
-            assertThat(Files.list(nats.storeDirectory()).toList()).isNotEmpty();
-        }
+        assertThat(stored.getSubject()).isEqualTo("md.trade.binance.BTC-USDT");
+        assertThat(new String(stored.getData(), StandardCharsets.UTF_8)).isEqualTo("t1");
+      }
+      assertThat(Files.list(nats.storeDirectory()).toList()).isNotEmpty();
     }
+  }
 
-    @Test
-    void stopEndsTheProcessAndFreesThePort() throws Exception {
-        NatsServerProcess nats = TestProcesses.nats(directory);
-        nats.start();
-        ProcessHandle handle = nats.process().orElseThrow().toHandle();
+  @Test
+  void stopEndsTheProcessAndFreesThePort() throws Exception {
+    NatsServerProcess nats = TestProcesses.nats(directory);
+    nats.start();
+    ProcessHandle handle = nats.process().orElseThrow().toHandle();
 
-        nats.stop();
+    nats.stop();
 
-        assertThat(handle.isAlive()).isFalse();
-        assertThat(nats.isRunning()).isFalse();
-        assertThat(PortCheck.isFree(nats.port())).isTrue();
-    }
+    assertThat(handle.isAlive()).isFalse();
+    assertThat(nats.isRunning()).isFalse();
+    assertThat(PortCheck.isFree(nats.port())).isTrue();
+  }
 
-    @Test
-    void configListensOnLoopbackOnlyWithJetStreamUnderItsDirectory() {
-        NatsServerProcess nats = TestProcesses.nats(directory);
+  @Test
+  void configListensOnLoopbackOnlyWithJetStreamUnderItsDirectory() {
+    NatsServerProcess nats = TestProcesses.nats(directory);
 
-        assertThat(nats.configText())
-                .contains("listen: \"127.0.0.1:" + nats.port() + "\"")
-                .contains("http: \"127.0.0.1:" + nats.monitorPort() + "\"")
-                .contains("store_dir: \"" + directory.resolve("jetstream").toAbsolutePath() + "\"");
-    }
+    assertThat(nats.configText())
+        .contains("listen: \"127.0.0.1:" + nats.port() + "\"")
+        .contains("http: \"127.0.0.1:" + nats.monitorPort() + "\"")
+        .contains("store_dir: \"" + directory.resolve("jetstream").toAbsolutePath() + "\"");
+  }
 }

@@ -9,13 +9,13 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The test class needs a real {@code clickhouse-server}: it is started (once per JVM) before the class's tests,
- * and {@link ClickHouseServer} parameters and fields are filled in. See {@link RealInfrastructure}.
+ * The test class needs a real {@code clickhouse-server}: it is started (once per JVM) before the
+ * class's tests, and {@link ClickHouseServer} parameters and fields are filled in. See {@link
+ * RealInfrastructure}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
 @ExtendWith(RealInfrastructure.class)
-public @interface WithClickHouse {
-}
+public @interface WithClickHouse {}

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 @WithClickHouse
 class FirstSharingTest {
 
-    @Test
-    void receivesTheServersEveryOtherClassReceived(NatsServer nats, ClickHouseServer clickHouse) {
-        ServersSeen.BY_CLASS.put(getClass().getSimpleName(), List.of(nats, clickHouse));
+  @Test
+  void receivesTheServersEveryOtherClassReceived(NatsServer nats, ClickHouseServer clickHouse) {
+    ServersSeen.BY_CLASS.put(getClass().getSimpleName(), List.of(nats, clickHouse));
 
-        assertThat(ServersSeen.BY_CLASS.values()).allSatisfy(seen -> assertThat(seen).isEqualTo(List.of(nats, clickHouse)));
-        assertThat(clickHouse.query("SELECT 1").strip()).isEqualTo("1");
-    }
+    assertThat(ServersSeen.BY_CLASS.values())
+        .allSatisfy(seen -> assertThat(seen).isEqualTo(List.of(nats, clickHouse)));
+    assertThat(clickHouse.query("SELECT 1").strip()).isEqualTo("1");
+  }
 }
