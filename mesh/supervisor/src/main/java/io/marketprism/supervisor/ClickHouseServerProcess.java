@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@code clickhouse-server} with its own {@code config.xml} and {@code users.xml}, written into
@@ -29,9 +28,7 @@ public final class ClickHouseServerProcess extends SupervisedProcess {
   private ClickHouseServerProcess(Builder builder) {
     super(
         builder.name,
-        builder.logFile != null
-            ? builder.logFile
-            : builder.directory.resolve("clickhouse-server.log"),
+        builder.logFileOr("clickhouse-server.log"),
         builder.readyTimeout,
         builder.stopGrace);
     this.directory = builder.directory;
@@ -195,36 +192,13 @@ public final class ClickHouseServerProcess extends SupervisedProcess {
   /**
    * Options for a {@link ClickHouseServerProcess}; ports default to 8123/9000 like a stock server.
    */
-  public static final class Builder {
-    private final Path directory;
-    private String name = "clickhouse";
-    private Path binary;
-    private Path logFile;
+  public static final class Builder extends LocalServerOptions<Builder> {
     private int httpPort = 8123;
     private int tcpPort = 9000;
     private long maxMemoryUsageBytes = 2L << 30;
-    private Duration readyTimeout = Duration.ofSeconds(60);
-    private Duration stopGrace = Duration.ofSeconds(15);
 
     private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** The executable; found with {@link Binaries#require} when not set. */
-    public Builder binary(Path binary) {
-      this.binary = binary;
-      return this;
-    }
-
-    /** Where the server logs; {@code <directory>/clickhouse-server.log} when not set. */
-    public Builder logFile(Path logFile) {
-      this.logFile = logFile;
-      return this;
+      super(directory, "clickhouse", Duration.ofSeconds(60), Duration.ofSeconds(15));
     }
 
     public Builder httpPort(int httpPort) {
@@ -243,23 +217,11 @@ public final class ClickHouseServerProcess extends SupervisedProcess {
       return this;
     }
 
-    public Builder readyTimeout(Duration readyTimeout) {
-      this.readyTimeout = readyTimeout;
-      return this;
-    }
-
-    public Builder stopGrace(Duration stopGrace) {
-      this.stopGrace = stopGrace;
-      return this;
-    }
-
     /**
      * @throws MissingBinaryException when no binary was given and none is installed
      */
     public ClickHouseServerProcess build() {
-      if (binary == null) {
-        binary = Binaries.require("clickhouse-server");
-      }
+      requireBinary("clickhouse-server");
       return new ClickHouseServerProcess(this);
     }
   }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@code nats-server} with JetStream, listening on 127.0.0.1 only, configured by a file this
@@ -26,7 +25,7 @@ public final class NatsServerProcess extends SupervisedProcess {
   private NatsServerProcess(Builder builder) {
     super(
         builder.name,
-        builder.logFile != null ? builder.logFile : builder.directory.resolve("nats-server.log"),
+        builder.logFileOr("nats-server.log"),
         builder.readyTimeout,
         builder.stopGrace);
     this.directory = builder.directory;
@@ -116,37 +115,14 @@ public final class NatsServerProcess extends SupervisedProcess {
    * Options for a {@link NatsServerProcess}; only the directory is required (the ports default to
    * 4222/8222).
    */
-  public static final class Builder {
-    private final Path directory;
-    private String name = "nats";
-    private Path binary;
-    private Path logFile;
+  public static final class Builder extends LocalServerOptions<Builder> {
     private int port = 4222;
     private int monitorPort = 8222;
     private long maxFileStoreBytes = 8L << 30;
     private long maxMemoryStoreBytes = 256L << 20;
-    private Duration readyTimeout = Duration.ofSeconds(30);
-    private Duration stopGrace = Duration.ofSeconds(10);
 
     private Builder(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** The executable; found with {@link Binaries#require} when not set. */
-    public Builder binary(Path binary) {
-      this.binary = binary;
-      return this;
-    }
-
-    /** Where the server's output goes; {@code <directory>/nats-server.log} when not set. */
-    public Builder logFile(Path logFile) {
-      this.logFile = logFile;
-      return this;
+      super(directory, "nats", Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     public Builder port(int port) {
@@ -170,23 +146,11 @@ public final class NatsServerProcess extends SupervisedProcess {
       return this;
     }
 
-    public Builder readyTimeout(Duration readyTimeout) {
-      this.readyTimeout = readyTimeout;
-      return this;
-    }
-
-    public Builder stopGrace(Duration stopGrace) {
-      this.stopGrace = stopGrace;
-      return this;
-    }
-
     /**
      * @throws MissingBinaryException when no binary was given and none is installed
      */
     public NatsServerProcess build() {
-      if (binary == null) {
-        binary = Binaries.require("nats-server");
-      }
+      requireBinary("nats-server");
       return new NatsServerProcess(this);
     }
   }
