@@ -4,17 +4,23 @@ import io.marketprism.marketdata.v1.MarketEvent;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,13 +39,20 @@ import org.slf4j.LoggerFactory;
  *       outstanding; a full window stops it, which fills the buffer (backpressure).
  *   <li>A publish that is not acked within {@code ack-timeout}, or fails, is published again with the same
  *       {@code Nats-Msg-Id} after a backoff (up to 2 s), ahead of newer messages; the stream's duplicate window drops
- *       a copy that did arrive. Retries are never shed.
+ *       a copy that did arrive. Retries are never shed. Timeouts are found by one sweep every
+ *       {@code min(ack-timeout, 100 ms)} over the outstanding publishes, so a publish times out between
+ *       {@code ack-timeout} and {@code ack-timeout} plus one sweep period after it was sent.
  * </ul>
  *
  * <p>Ordering: messages go out in the order accepted, except that retries overtake newer messages.
  *
  * <p>Thread-safe: any thread may publish. The buffer and retry queue are concurrent queues; {@code inFlight} bounds
- * outstanding acks; ack callbacks run on jnats' threads and only touch those queues, the semaphore and counters.
+ * outstanding acks. Three kinds of thread meet here: the sender thread (sole reader of the buffer, sole writer of
+ * {@code outstanding}'s tail and of {@code heldBySender}), jnats' ack threads and the timeout sweep. Each sent
+ * publish is settled exactly once, by whichever of its ack callback or the sweep wins {@link Outstanding#settle()};
+ * the winner does the accounting and releases its in-flight permit, so every accepted message is counted acked
+ * exactly once (a late ack after a timeout is ignored: its retry gets acked, as a duplicate if the first copy was
+ * stored).
  */
 public final class BoundedPublisher implements AutoCloseable {
 
@@ -47,15 +60,27 @@ public final class BoundedPublisher implements AutoCloseable {
 
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long MAX_SWEEP_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final JetStream jetStream;
   private final int maxInFlight;
   private final Duration ackTimeout;
   private final BlockingQueue<OutgoingMessage> buffer;
   private final ConcurrentLinkedQueue<OutgoingMessage> retries = new ConcurrentLinkedQueue<>();
+  /** Sent publishes in send order (so oldest first); settled ones are dropped from the head by the sweep. */
+  private final ConcurrentLinkedQueue<Outstanding> outstanding = new ConcurrentLinkedQueue<>();
   private final Semaphore inFlight;
   private final Thread sender;
+  private final ScheduledExecutorService timeoutSweep;
 
+  /** Messages taken from the buffer by the sender and not yet sent; written by the sender thread only. */
+  private volatile int heldBySender;
+
+  /**
+   * Messages accepted; counted before they enter the buffer (and taken back if shed), so that {@code acked}, which
+   * counts each accepted message once, never overtakes it: {@code acked == accepted} means all is acked.
+   */
+  private final LongAdder accepted = new LongAdder();
   private final LongAdder acked = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder shed = new LongAdder();
@@ -65,7 +90,10 @@ public final class BoundedPublisher implements AutoCloseable {
   private final AtomicLong pauseUntilNanos = new AtomicLong(System.nanoTime());
   private final AtomicLong lastShedLogNanos = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
 
-  private final Counter outcomes;
+  private final CounterDataPoint ackedOutcome;
+  private final CounterDataPoint duplicateOutcome;
+  private final CounterDataPoint shedOutcome;
+  private final CounterDataPoint retriedOutcome;
 
   private volatile boolean closing;
 
@@ -76,12 +104,17 @@ public final class BoundedPublisher implements AutoCloseable {
     this.ackTimeout = limits.ackTimeout();
     this.buffer = new ArrayBlockingQueue<>(limits.bufferSize());
     this.inFlight = new Semaphore(maxInFlight);
-    this.outcomes =
+    Counter outcomes =
         Counter.builder()
             .name("marketprism_nats_publish_total")
             .help("JetStream publishes by outcome: acked, duplicate (acked as already stored), shed, retried")
             .labelNames("outcome")
             .register(metrics);
+    // label children resolved once: a label lookup per message is a measurable cost on the hot path
+    this.ackedOutcome = outcomes.labelValues("acked");
+    this.duplicateOutcome = outcomes.labelValues("duplicate");
+    this.shedOutcome = outcomes.labelValues("shed");
+    this.retriedOutcome = outcomes.labelValues("retried");
     GaugeWithCallback.builder()
         .name("marketprism_nats_publish_buffered")
         .help("Messages waiting in the publisher's buffer (new and retries)")
@@ -94,6 +127,13 @@ public final class BoundedPublisher implements AutoCloseable {
         .register(metrics);
     this.sender = new Thread(this::sendLoop, "nats-publisher");
     sender.setDaemon(true);
+    this.timeoutSweep =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "nats-publisher-timeouts");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
@@ -104,6 +144,8 @@ public final class BoundedPublisher implements AutoCloseable {
   public static BoundedPublisher start(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics)
       throws IOException {
     BoundedPublisher publisher = new BoundedPublisher(connection, limits, metrics);
+    long period = Math.min(MAX_SWEEP_PERIOD_NANOS, publisher.ackTimeout.toNanos());
+    publisher.timeoutSweep.scheduleAtFixedRate(publisher::sweepTimeouts, period, period, TimeUnit.NANOSECONDS);
     publisher.sender.start();
     return publisher;
   }
@@ -121,9 +163,11 @@ public final class BoundedPublisher implements AutoCloseable {
    */
   public boolean publish(OutgoingMessage message) {
     checkOpen();
+    accepted.increment();
     if (buffer.offer(message)) {
       return true;
     }
+    accepted.decrement();
     recordShed();
     return false;
   }
@@ -136,21 +180,31 @@ public final class BoundedPublisher implements AutoCloseable {
    */
   public boolean publish(OutgoingMessage message, Duration maxWait) throws InterruptedException {
     checkOpen();
-    if (buffer.offer(message, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
-      return true;
+    accepted.increment();
+    boolean offered = false;
+    try {
+      offered = buffer.offer(message, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    } finally {
+      if (!offered) {
+        accepted.decrement();
+      }
     }
-    recordShed();
-    return false;
+    if (!offered) {
+      recordShed();
+    }
+    return offered;
   }
 
   /**
-   * Waits until every accepted message has been acked (buffer, retries and window empty).
+   * Waits until every message accepted so far has been acked (buffer, retries and window empty). When it returns
+   * {@code true}, {@link #acked()}, {@link #duplicates()}, {@link #retried()} and the metrics include all of them.
    *
    * @return {@code false} if that did not happen within {@code timeout}
    */
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (buffered() > 0 || inFlight() > 0) {
+    // acked is read first: both only grow, and acked never exceeds accepted, so equality means done
+    while (acked.sum() < accepted.sum()) {
       if (System.nanoTime() - deadline >= 0) {
         return false;
       }
@@ -181,7 +235,7 @@ public final class BoundedPublisher implements AutoCloseable {
 
   /** Messages accepted and not yet sent (buffer plus retries). */
   public int buffered() {
-    return buffer.size() + retries.size();
+    return buffer.size() + heldBySender + retries.size();
   }
 
   /** Publishes sent and awaiting their ack. */
@@ -200,6 +254,7 @@ public final class BoundedPublisher implements AutoCloseable {
     boolean flushed = flush(grace);
     sender.interrupt();
     sender.join(TimeUnit.SECONDS.toMillis(5));
+    timeoutSweep.shutdownNow();
     if (!flushed) {
       log.error("publisher closed with {} messages unsent and {} unacked; they are lost", buffered(), inFlight());
     }
@@ -213,7 +268,7 @@ public final class BoundedPublisher implements AutoCloseable {
 
   private void recordShed() {
     shed.increment();
-    outcomes.labelValues("shed").inc();
+    shedOutcome.inc();
     long now = System.nanoTime();
     long last = lastShedLogNanos.get();
     if (now - last > TimeUnit.SECONDS.toNanos(10) && lastShedLogNanos.compareAndSet(last, now)) {
@@ -223,11 +278,14 @@ public final class BoundedPublisher implements AutoCloseable {
   }
 
   private void sendLoop() {
+    // Messages are taken from the buffer in batches of at most the free window (at least one), so the sender never
+    // holds more than one message beyond the window: the shedding bound stays buffer-size + max-in-flight + 1.
+    ArrayDeque<OutgoingMessage> batch = new ArrayDeque<>();
     try {
       while (!Thread.currentThread().isInterrupted()) {
         OutgoingMessage message = retries.poll();
         if (message == null) {
-          message = buffer.poll(100, TimeUnit.MILLISECONDS);
+          message = nextFromBuffer(batch);
           if (message == null) {
             continue;
           }
@@ -244,6 +302,21 @@ public final class BoundedPublisher implements AutoCloseable {
     }
   }
 
+  /** The next buffered message, refilling {@code batch} when it is empty; null if none came within 100 ms. */
+  private OutgoingMessage nextFromBuffer(ArrayDeque<OutgoingMessage> batch) throws InterruptedException {
+    if (batch.isEmpty() && buffer.drainTo(batch, Math.max(1, inFlight.availablePermits())) == 0) {
+      OutgoingMessage first = buffer.poll(100, TimeUnit.MILLISECONDS);
+      if (first == null) {
+        return null;
+      }
+      batch.add(first);
+      buffer.drainTo(batch, Math.max(0, inFlight.availablePermits() - 1));
+    }
+    OutgoingMessage next = batch.poll();
+    heldBySender = batch.size();
+    return next;
+  }
+
   private void send(OutgoingMessage message) {
     CompletableFuture<PublishAck> ack;
     try {
@@ -253,41 +326,88 @@ public final class BoundedPublisher implements AutoCloseable {
       failed(message, e);
       return;
     }
-    ack.orTimeout(ackTimeout.toNanos(), TimeUnit.NANOSECONDS)
-        .whenComplete(
-            (publishAck, error) -> {
-              if (error == null) {
-                acked(publishAck);
-              } else {
-                failed(message, error);
-              }
-            });
+    Outstanding publish = new Outstanding(message, System.nanoTime());
+    outstanding.add(publish);
+    ack.whenComplete(
+        (publishAck, error) -> {
+          if (!publish.settle()) {
+            return; // timed out already; its retry is on its way
+          }
+          if (error == null) {
+            acked(publishAck);
+          } else {
+            failed(message, error);
+          }
+        });
+  }
+
+  /** Times out the oldest unsettled publishes and drops settled ones; runs on the sweep thread. */
+  private void sweepTimeouts() {
+    try {
+      long timedOutBefore = System.nanoTime() - ackTimeout.toNanos();
+      Outstanding oldest;
+      while ((oldest = outstanding.peek()) != null) {
+        if (!oldest.isSettled() && oldest.sentAtNanos - timedOutBefore > 0) {
+          return; // everything behind it was sent later
+        }
+        outstanding.poll();
+        if (oldest.settle()) {
+          failed(oldest.message, new TimeoutException("no ack within " + ackTimeout));
+        }
+      }
+    } catch (RuntimeException e) {
+      // a thrown exception would cancel the periodic sweep for good
+      log.error("publish timeout sweep failed", e);
+    }
   }
 
   private void acked(PublishAck publishAck) {
+    // the permit first: nothing below needs it, and flush() waits on the acked count, not on the window
+    inFlight.release();
     consecutiveFailures.set(0);
-    acked.increment();
     if (publishAck.isDuplicate()) {
       duplicates.increment();
-      outcomes.labelValues("duplicate").inc();
+      duplicateOutcome.inc();
     } else {
-      outcomes.labelValues("acked").inc();
+      ackedOutcome.inc();
     }
-    // released last, so that flush() returning implies the counters are up to date
-    inFlight.release();
+    // counted last, so that flush() returning implies the other counters are up to date
+    acked.increment();
   }
 
   private void failed(OutgoingMessage message, Throwable error) {
-    retries.add(message);
     retried.increment();
-    outcomes.labelValues("retried").inc();
+    retriedOutcome.inc();
     int failures = consecutiveFailures.incrementAndGet();
     long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(failures - 1, 10));
     pauseUntilNanos.accumulateAndGet(System.nanoTime() + backoff, Math::max);
+    // queued and paused before the permit is released, so the sender sends the retry (after the pause) first
+    retries.add(message);
     if (failures == 1) {
       log.warn("JetStream publish to {} failed ({}); retrying with the same message id", message.subject(),
           error.toString());
     }
     inFlight.release();
+  }
+
+  /** A sent publish awaiting its ack; settled once, by its ack callback or by the timeout sweep. */
+  private static final class Outstanding {
+    final OutgoingMessage message;
+    final long sentAtNanos;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    Outstanding(OutgoingMessage message, long sentAtNanos) {
+      this.message = message;
+      this.sentAtNanos = sentAtNanos;
+    }
+
+    /** True for the one caller that settles it. */
+    boolean settle() {
+      return settled.compareAndSet(false, true);
+    }
+
+    boolean isSettled() {
+      return settled.get();
+    }
   }
 }

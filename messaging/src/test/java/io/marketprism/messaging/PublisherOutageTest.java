@@ -53,20 +53,31 @@ class PublisherOutageTest {
   }
 
   @Test
-  void publishesWhileNatsIsDownAreDeliveredAfterItReturns() throws Exception {
+  void publishesWhileNatsIsDownTimeOutAndAreRetriedWithTheirIdsAndStoredOnceAfterItReturns() throws Exception {
     NatsConfig.Publisher limits = config.withPublisher(64, 10_000, Duration.ofSeconds(1)).publisher();
-    try (BoundedPublisher publisher = BoundedPublisher.start(connection, limits, new PrometheusRegistry())) {
+    PrometheusRegistry publisherMetrics = new PrometheusRegistry();
+    try (BoundedPublisher publisher = BoundedPublisher.start(connection, limits, publisherMetrics)) {
       server.stop();
       for (int i = 0; i < 2_000; i++) {
         assertThat(publisher.publish(TestEvents.trade("OUT-USDT", i))).isTrue();
       }
       assertThat(publisher.flush(Duration.ofSeconds(2))).isFalse();
+      // no ack can come while the server is down: the window's publishes timed out (1 s) and were queued again
+      assertThat(publisher.retried()).isPositive();
 
       server.start();
 
       assertThat(publisher.flush(Duration.ofSeconds(60))).isTrue();
       assertThat(publisher.shed()).isZero();
+      assertThat(publisher.acked()).isEqualTo(2_000);
+      // a duplicate ack is a re-publish under an id the stream already had: only retries can cause one here
+      assertThat(publisher.duplicates()).isLessThanOrEqualTo(publisher.retried());
+      assertThat(publishOutcomes(publisherMetrics, "retried")).isEqualTo(publisher.retried());
+      assertThat(publishOutcomes(publisherMetrics, "acked") + publishOutcomes(publisherMetrics, "duplicate"))
+          .isEqualTo(2_000);
+      assertThat(publishOutcomes(publisherMetrics, "duplicate")).isEqualTo(publisher.duplicates());
     }
+    // every retry reused its message's id: the stream holds each trade exactly once
     assertThat(messagesOn("md.trade.binance.OUT-USDT")).isEqualTo(2_000);
     assertThat(connectionEvents("disconnected")).isGreaterThanOrEqualTo(1);
     assertThat(connectionEvents("reconnected")).isGreaterThanOrEqualTo(1);
@@ -95,10 +106,19 @@ class PublisherOutageTest {
   }
 
   private double connectionEvents(String event) {
-    return connectionMetrics.scrape().stream()
-        .filter(snapshot -> snapshot.getMetadata().getName().equals("marketprism_nats_connection_events"))
+    return counter(connectionMetrics, "marketprism_nats_connection_events", "event", event);
+  }
+
+  /** Metric snapshots carry counter names without {@code _total}. */
+  private static long publishOutcomes(PrometheusRegistry metrics, String outcome) {
+    return (long) counter(metrics, "marketprism_nats_publish", "outcome", outcome);
+  }
+
+  private static double counter(PrometheusRegistry metrics, String name, String label, String value) {
+    return metrics.scrape().stream()
+        .filter(snapshot -> snapshot.getMetadata().getName().equals(name))
         .flatMap(snapshot -> snapshot.getDataPoints().stream())
-        .filter(point -> point.getLabels().get("event").equals(event))
+        .filter(point -> value.equals(point.getLabels().get(label)))
         .mapToDouble(point -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) point)
             .getValue())
         .sum();
