@@ -2,6 +2,7 @@ package io.marketprism.collector.exchange;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.marketprism.marketdata.v1.Side;
 import io.marketprism.collector.book.Decimals;
 import java.io.IOException;
 
@@ -92,6 +93,28 @@ public final class JsonReading {
     if (p.nextToken() != null) {
       throw new FrameRejectedException(RejectReason.MALFORMED_JSON, "text after the end of the JSON value");
     }
+  }
+
+  /** {@code value}, which must be present and non-empty. */
+  public static String required(String value, String field) throws FrameRejectedException {
+    if (value == null || value.isEmpty()) {
+      throw missing(field);
+    }
+    return value;
+  }
+
+  /** The taker side from {@code "buy"} / {@code "sell"} (OKX {@code side}, Deribit {@code direction}). */
+  public static Side lowerCaseSide(String text, String field) throws FrameRejectedException {
+    if ("buy".equals(text)) {
+      return Side.SIDE_BUY;
+    }
+    if ("sell".equals(text)) {
+      return Side.SIDE_SELL;
+    }
+    if (text == null) {
+      throw missing(field);
+    }
+    throw new FrameRejectedException(RejectReason.UNEXPECTED_FRAME, "unknown " + field + " \"" + text + "\"");
   }
 
   /** Rejects a missing required value. */

@@ -185,8 +185,8 @@ public final class BinanceFeed extends ExchangeFeed {
         .setTradeId(id)
         // The buyer was the maker, so the order that crossed the spread was a sell.
         .setSide(f.buyerIsMaker == 1 ? Side.SIDE_SELL : Side.SIDE_BUY)
-        .setPrice(required(f.price, "p"))
-        .setAmount(required(f.quantity, "q"))
+        .setPrice(JsonReading.required(f.price, "p"))
+        .setAmount(JsonReading.required(f.quantity, "q"))
         .setExchangeTimeNs(JsonReading.millisToNanos(requiredTime(f.tradeTime, "T"), "T"))
         .setReceiveTimeNs(receiveTimeNs)
         .build();
@@ -319,10 +319,10 @@ public final class BinanceFeed extends ExchangeFeed {
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(f.symbol)
-        .setBidPrice(required(f.bestBid, "b"))
-        .setBidAmount(required(f.bestBidQty, "B"))
-        .setAskPrice(required(f.aggregateId, "a"))
-        .setAskAmount(required(f.bestAskQty, "A"))
+        .setBidPrice(JsonReading.required(f.bestBid, "b"))
+        .setBidAmount(JsonReading.required(f.bestBidQty, "B"))
+        .setAskPrice(JsonReading.required(f.aggregateId, "a"))
+        .setAskAmount(JsonReading.required(f.bestAskQty, "A"))
         .setExchangeTimeNs(time == BinanceFields.ABSENT ? 0 : JsonReading.millisToNanos(time, "T"))
         .setReceiveTimeNs(receiveTimeNs);
     if (f.lastUpdateIdOfEvent != BinanceFields.ABSENT) {
@@ -363,9 +363,9 @@ public final class BinanceFeed extends ExchangeFeed {
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(o.symbol)
-        .setSide(side(required(o.side, "S")))
-        .setPrice(required(o.price, "p"))
-        .setAmount(required(o.quantity, "q"))
+        .setSide(side(JsonReading.required(o.side, "S")))
+        .setPrice(JsonReading.required(o.price, "p"))
+        .setAmount(JsonReading.required(o.quantity, "q"))
         .setAveragePrice(nonNull(o.averagePrice))
         .setExchangeTimeNs(JsonReading.millisToNanos(time, "T"))
         .setReceiveTimeNs(receiveTimeNs)
@@ -414,13 +414,6 @@ public final class BinanceFeed extends ExchangeFeed {
       default:
         throw new FrameRejectedException(RejectReason.UNEXPECTED_FRAME, "unknown side \"" + text + "\"");
     }
-  }
-
-  private static String required(String value, String field) throws FrameRejectedException {
-    if (value == null || value.isEmpty()) {
-      throw JsonReading.missing(field);
-    }
-    return value;
   }
 
   private static long requiredTime(long value, String field) throws FrameRejectedException {

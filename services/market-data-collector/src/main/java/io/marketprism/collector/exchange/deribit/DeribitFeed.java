@@ -10,6 +10,7 @@ import io.marketprism.collector.exchange.ExchangeFeed;
 import io.marketprism.collector.exchange.FeedListener;
 import io.marketprism.collector.exchange.FrameOutcome;
 import io.marketprism.collector.exchange.FrameRejectedException;
+import io.marketprism.collector.exchange.InstrumentCache;
 import io.marketprism.collector.exchange.JsonReading;
 import io.marketprism.collector.exchange.RejectReason;
 import io.marketprism.marketdata.v1.BookDelta;
@@ -55,7 +56,7 @@ public final class DeribitFeed extends ExchangeFeed {
   public static final String EXCHANGE = "deribit";
 
   private final DeribitSymbols symbols = new DeribitSymbols();
-  private final Map<String, Instrument> instruments = new HashMap<>();
+  private final InstrumentCache instruments = new InstrumentCache(symbols::fromNative, "instrument");
   private final Map<String, SequencedBook> books = new HashMap<>();
   private final DeribitItem item = new DeribitItem();
   private final Trade.Builder trade = Trade.newBuilder();
@@ -226,16 +227,16 @@ public final class DeribitFeed extends ExchangeFeed {
   }
 
   private void trade(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instrument);
-    Side taker = side(item.direction);
+    Instrument instrument = instruments.get(item.instrument, "instrument_name");
+    Side taker = JsonReading.lowerCaseSide(item.direction, "direction");
     long time = time(item.timestamp, "timestamp");
-    String price = required(item.price, "price");
-    String amount = required(item.amount, "amount");
+    String price = JsonReading.required(item.price, "price");
+    String amount = JsonReading.required(item.amount, "amount");
     Trade built = trade.clear()
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(item.instrument)
-        .setTradeId(required(item.tradeId, "trade_id"))
+        .setTradeId(JsonReading.required(item.tradeId, "trade_id"))
         .setSide(taker)
         .setPrice(price)
         .setAmount(amount)
@@ -272,7 +273,7 @@ public final class DeribitFeed extends ExchangeFeed {
   }
 
   private void book(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instrument);
+    Instrument instrument = instruments.get(item.instrument, "instrument_name");
     if (!item.hasBids || !item.hasAsks) {
       throw JsonReading.missing(item.hasBids ? "asks" : "bids");
     }
@@ -333,7 +334,7 @@ public final class DeribitFeed extends ExchangeFeed {
   }
 
   private void ticker(long receiveTimeNs, boolean full) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instrument);
+    Instrument instrument = instruments.get(item.instrument, "instrument_name");
     long time = time(item.timestamp, "timestamp");
     Ticker.Builder ticker = Ticker.newBuilder()
         .setExchange(EXCHANGE)
@@ -383,46 +384,11 @@ public final class DeribitFeed extends ExchangeFeed {
     return price == null || price.isEmpty() || amount == null || amount.isEmpty() || Decimals.isZero(amount);
   }
 
-  private Instrument instrument(String name) throws FrameRejectedException {
-    if (name == null) {
-      throw JsonReading.missing("instrument_name");
-    }
-    Instrument instrument = instruments.get(name);
-    if (instrument == null) {
-      instrument = symbols.fromNative(name);
-      if (instrument == null) {
-        throw new FrameRejectedException(RejectReason.UNKNOWN_SYMBOL, "unknown instrument \"" + name + "\"");
-      }
-      instruments.put(name, instrument);
-    }
-    return instrument;
-  }
-
-  private static Side side(String direction) throws FrameRejectedException {
-    if ("buy".equals(direction)) {
-      return Side.SIDE_BUY;
-    }
-    if ("sell".equals(direction)) {
-      return Side.SIDE_SELL;
-    }
-    if (direction == null) {
-      throw JsonReading.missing("direction");
-    }
-    throw new FrameRejectedException(RejectReason.UNEXPECTED_FRAME, "unknown direction \"" + direction + "\"");
-  }
-
   private static long time(long millis, String field) throws FrameRejectedException {
     if (millis == DeribitItem.ABSENT) {
       throw JsonReading.missing(field);
     }
     return JsonReading.millisToNanos(millis, field);
-  }
-
-  private static String required(String value, String field) throws FrameRejectedException {
-    if (value == null || value.isEmpty()) {
-      throw JsonReading.missing(field);
-    }
-    return value;
   }
 
   private static String nonNull(String value) {

@@ -9,6 +9,7 @@ import io.marketprism.collector.exchange.ExchangeFeed;
 import io.marketprism.collector.exchange.FeedListener;
 import io.marketprism.collector.exchange.FrameOutcome;
 import io.marketprism.collector.exchange.FrameRejectedException;
+import io.marketprism.collector.exchange.InstrumentCache;
 import io.marketprism.collector.exchange.JsonReading;
 import io.marketprism.collector.exchange.RejectReason;
 import io.marketprism.marketdata.v1.BookDelta;
@@ -57,7 +58,7 @@ public final class OkxFeed extends ExchangeFeed {
   public static final String EXCHANGE = "okx";
 
   private final OkxSymbols symbols = new OkxSymbols();
-  private final Map<String, Instrument> instruments = new HashMap<>();
+  private final InstrumentCache instruments = new InstrumentCache(symbols::fromNative, "instrument");
   private final Map<String, SequencedBook> books = new HashMap<>();
   private final OkxItem item = new OkxItem();
   private final OkxChecksum checksum = new OkxChecksum();
@@ -192,7 +193,7 @@ public final class OkxFeed extends ExchangeFeed {
           book(envelope, receiveTimeNs);
           break;
         case BOOK_SNAPSHOTS:
-          emitSnapshot(instrument(item.instId), depthOf(envelope.channel), receiveTimeNs);
+          emitSnapshot(instruments.get(item.instId, "instId"), depthOf(envelope.channel), receiveTimeNs);
           break;
         case BBO:
           bbo(receiveTimeNs);
@@ -259,15 +260,15 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void trade(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     Trade built = trade.clear()
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(item.instId)
-        .setTradeId(required(item.tradeId, "tradeId"))
-        .setSide(side(item.side))
-        .setPrice(required(item.price, "px"))
-        .setAmount(required(item.size, "sz"))
+        .setTradeId(JsonReading.required(item.tradeId, "tradeId"))
+        .setSide(JsonReading.lowerCaseSide(item.side, "side"))
+        .setPrice(JsonReading.required(item.price, "px"))
+        .setAmount(JsonReading.required(item.size, "sz"))
         .setExchangeTimeNs(time(item.ts, "ts"))
         .setReceiveTimeNs(receiveTimeNs)
         .build();
@@ -279,7 +280,7 @@ public final class OkxFeed extends ExchangeFeed {
       // OKX puts "action" before "data"; without it an update could be mistaken for a snapshot.
       throw JsonReading.missing("action");
     }
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     if (!item.hasBids || !item.hasAsks) {
       throw JsonReading.missing(item.hasBids ? "asks" : "bids");
     }
@@ -382,7 +383,7 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void bbo(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     Ticker.Builder ticker = tickerOf(instrument, receiveTimeNs);
     if (!item.bids.isEmpty()) {
       Level best = item.bids.get(0);
@@ -399,7 +400,7 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void ticker(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     Ticker.Builder ticker = tickerOf(instrument, receiveTimeNs)
         .setBidPrice(nonNull(item.bidPx))
         .setBidAmount(nonNull(item.bidSz))
@@ -419,12 +420,12 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void funding(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     FundingRate funding = FundingRate.newBuilder()
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(item.instId)
-        .setRate(required(item.fundingRate, "fundingRate"))
+        .setRate(JsonReading.required(item.fundingRate, "fundingRate"))
         .setNextRate(nonNull(item.nextFundingRate))
         .setFundingTimeNs(optionalTime(item.fundingTime, "fundingTime"))
         .setNextFundingTimeNs(optionalTime(item.nextFundingTime, "nextFundingTime"))
@@ -435,17 +436,17 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void liquidations(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     List<String> details = item.liquidations;
     for (int i = 0; i < details.size(); i += 4) {
-      String time = required(details.get(i + 3), "details.ts");
+      String time = JsonReading.required(details.get(i + 3), "details.ts");
       Liquidation liquidation = Liquidation.newBuilder()
           .setExchange(EXCHANGE)
           .setSymbol(instrument.getSymbol())
           .setNativeSymbol(item.instId)
-          .setSide(side(details.get(i)))
-          .setPrice(required(details.get(i + 1), "details.bkPx"))
-          .setAmount(required(details.get(i + 2), "details.sz"))
+          .setSide(JsonReading.lowerCaseSide(details.get(i), "side"))
+          .setPrice(JsonReading.required(details.get(i + 1), "details.bkPx"))
+          .setAmount(JsonReading.required(details.get(i + 2), "details.sz"))
           .setExchangeTimeNs(JsonReading.millisToNanos(Long.parseLong(time), "details.ts"))
           .setReceiveTimeNs(receiveTimeNs)
           .build();
@@ -454,45 +455,17 @@ public final class OkxFeed extends ExchangeFeed {
   }
 
   private void openInterest(long receiveTimeNs) throws FrameRejectedException {
-    Instrument instrument = instrument(item.instId);
+    Instrument instrument = instruments.get(item.instId, "instId");
     OpenInterest interest = OpenInterest.newBuilder()
         .setExchange(EXCHANGE)
         .setSymbol(instrument.getSymbol())
         .setNativeSymbol(item.instId)
-        .setAmount(required(item.openInterest, "oi"))
+        .setAmount(JsonReading.required(item.openInterest, "oi"))
         .setValue(nonNull(item.openInterestUsd))
         .setExchangeTimeNs(time(item.ts, "ts"))
         .setReceiveTimeNs(receiveTimeNs)
         .build();
     emit(MarketEvent.newBuilder().setOpenInterest(interest).build());
-  }
-
-  private Instrument instrument(String instId) throws FrameRejectedException {
-    if (instId == null) {
-      throw JsonReading.missing("instId");
-    }
-    Instrument instrument = instruments.get(instId);
-    if (instrument == null) {
-      instrument = symbols.fromNative(instId);
-      if (instrument == null) {
-        throw new FrameRejectedException(RejectReason.UNKNOWN_SYMBOL, "unknown instrument \"" + instId + "\"");
-      }
-      instruments.put(instId, instrument);
-    }
-    return instrument;
-  }
-
-  private static Side side(String text) throws FrameRejectedException {
-    if ("buy".equals(text)) {
-      return Side.SIDE_BUY;
-    }
-    if ("sell".equals(text)) {
-      return Side.SIDE_SELL;
-    }
-    if (text == null) {
-      throw JsonReading.missing("side");
-    }
-    throw new FrameRejectedException(RejectReason.UNEXPECTED_FRAME, "unknown side \"" + text + "\"");
   }
 
   private static long time(long millis, String field) throws FrameRejectedException {
@@ -504,13 +477,6 @@ public final class OkxFeed extends ExchangeFeed {
 
   private static long optionalTime(long millis, String field) throws FrameRejectedException {
     return millis == OkxItem.ABSENT ? 0 : JsonReading.millisToNanos(millis, field);
-  }
-
-  private static String required(String value, String field) throws FrameRejectedException {
-    if (value == null || value.isEmpty()) {
-      throw JsonReading.missing(field);
-    }
-    return value;
   }
 
   private static String nonNull(String value) {
