@@ -43,9 +43,13 @@ import org.slf4j.LoggerFactory;
  * into the type's hot table.
  *
  * <p>Exactly once as seen by queries: a batch is complete when it holds {@code batch-size} rows or its oldest message
- * has waited {@code flush-interval}; only after its insert succeeded is the batch's last message acked, which (ack
- * policy {@code all}) acks the whole batch. A crash before the ack means redelivery, and the table's
- * ReplacingMergeTree key makes the second copy replace the first. While ClickHouse fails, the batch is retried with
+ * has waited {@code flush-interval}; only after its insert succeeded is each of its messages acked. A crash before
+ * the acks means redelivery, and the table's ReplacingMergeTree key makes the second copy replace the first.
+ *
+ * <p>Acks are explicit, one per message, not ack policy {@code all}: after a crash the server delivers new messages
+ * while the dead process's unacked ones wait out their ack wait, and an ack-all of a new message would acknowledge
+ * those older, never-stored ones with it — silently losing them. Explicit acks also let several storage replicas share
+ * one durable. While ClickHouse fails, the batch is retried with
  * exponential backoff and nothing is acked; fetching stops once the next batch is complete too (the backlog waits in
  * JetStream, visible as consumer lag).
  *
@@ -56,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: two threads, so that fetching and decoding overlap inserting. The fetch thread owns the batch being
  * built and hands complete batches to the insert thread through a queue of one; the insert thread inserts and acks
- * them in order, which ack policy {@code all} requires. {@link #lag()} only asks the server.
+ * them in order. {@link #lag()} only asks the server.
  */
 final class TypeIngest implements AutoCloseable {
 
@@ -81,8 +85,8 @@ final class TypeIngest implements AutoCloseable {
 
   private volatile boolean running = true;
 
-  /** Rows to insert, the message whose ack acknowledges all of them, and traces of some of their publishers. */
-  private record Batch(List<Object[]> rows, Message last, List<SpanContext> traces) {}
+  /** Rows to insert, the messages they came from (acked once stored), and traces of some of their publishers. */
+  private record Batch(List<Object[]> rows, List<Message> messages, List<SpanContext> traces) {}
 
   /** Publisher traces linked from one insert span: enough to find the insert from a publish, bounded. */
   private static final int MAX_LINKS = 32;
@@ -90,7 +94,7 @@ final class TypeIngest implements AutoCloseable {
   // confined to `fetcher`
   private List<Object[]> rows = new ArrayList<>();
   private List<SpanContext> traces = new ArrayList<>();
-  private Message lastMessage;
+  private List<Message> messages = new ArrayList<>();
   private long batchStartedNanos;
 
   TypeIngest(
@@ -126,12 +130,12 @@ final class TypeIngest implements AutoCloseable {
         ConsumerConfiguration.builder()
             .durable(durable)
             .filterSubject(MarketDataSubjects.filter(table.type(), null, null))
-            .ackPolicy(AckPolicy.All)
+            .ackPolicy(AckPolicy.Explicit)
             .deliverPolicy(DeliverPolicy.All)
             .ackWait(config.ackWait())
             .maxAckPending(Math.max(4L * config.batchSize(), 20_000L))
             .build();
-    nats.jetStreamManagement().addOrUpdateConsumer(DefaultStreams.MARKET_DATA, consumer);
+    DurableConsumers.ensure(nats.jetStreamManagement(), DefaultStreams.MARKET_DATA, consumer);
     inserter.start();
     fetcher.start();
   }
@@ -168,11 +172,11 @@ final class TypeIngest implements AutoCloseable {
         if (message != null) {
           accept(message);
         }
-        if (rows.size() >= config.batchSize() || (lastMessage != null && flushDue())) {
-          complete.put(new Batch(rows, lastMessage, traces));
+        if (rows.size() >= config.batchSize() || (!messages.isEmpty() && flushDue())) {
+          complete.put(new Batch(rows, messages, traces));
           rows = new ArrayList<>();
           traces = new ArrayList<>();
-          lastMessage = null;
+          messages = new ArrayList<>();
         }
       } catch (InterruptedException stopped) {
         Thread.currentThread().interrupt();
@@ -204,7 +208,7 @@ final class TypeIngest implements AutoCloseable {
   }
 
   private Duration fetchWait() {
-    if (lastMessage == null) {
+    if (messages.isEmpty()) {
       return config.flushInterval();
     }
     long remaining = config.flushInterval().toNanos() - (System.nanoTime() - batchStartedNanos);
@@ -216,10 +220,6 @@ final class TypeIngest implements AutoCloseable {
   }
 
   private void accept(Message message) throws IOException, JetStreamApiException {
-    if (lastMessage == null) {
-      batchStartedNanos = System.nanoTime();
-    }
-    lastMessage = message;
     MarketEvent event;
     try {
       var subject = MarketDataSubjects.parse(message.getSubject())
@@ -230,6 +230,10 @@ final class TypeIngest implements AutoCloseable {
         throw new EventRows.UnstorableEventException("payload's exchange/symbol do not match the subject");
       }
       rows.add(EventRows.toRow(table, event));
+      if (messages.isEmpty()) {
+        batchStartedNanos = System.nanoTime();
+      }
+      messages.add(message);
       if (traces.size() < MAX_LINKS && message.hasHeaders()
           && message.getHeaders().getFirst(TraceHeaders.TRACEPARENT) != null) {
         SpanContext publisher = Span.fromContext(TraceHeaders.extract(message.getHeaders())).getSpanContext();
@@ -239,9 +243,11 @@ final class TypeIngest implements AutoCloseable {
       }
     } catch (InvalidProtocolBufferException e) {
       deadLetters.send(message, "cannot decode " + MarketDataSubjects.typeToken(table.type()) + ": " + e.getMessage());
+      message.ack();
       return;
     } catch (EventRows.UnstorableEventException e) {
       deadLetters.send(message, e.getMessage());
+      message.ack();
       return;
     }
     listener.accept(event);
@@ -266,7 +272,7 @@ final class TypeIngest implements AutoCloseable {
     Span span = spanBuilder.startSpan();
     try {
       insertWithRetries(batch);
-      batch.last().ack();
+      batch.messages().forEach(Message::ack);
     } finally {
       span.end();
     }
