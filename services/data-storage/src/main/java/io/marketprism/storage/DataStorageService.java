@@ -55,7 +55,7 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
     DefaultStreams.ensure(nats, config.nats().streams());
 
     storageHealth = ctx.shutdown().register("clickhouse-health", new StorageHealth(ctx.health(), clickHouse));
-    FollowHub follow = new FollowHub();
+    FollowHub follow = new FollowHub(ctx.health()::draining);
     ingest = new Ingest(nats, clickHouse, database, config.ingest(), storageHealth, ctx.metrics(),
         ctx.telemetry().tracer("io.marketprism.storage.ingest"), follow);
     // registered after NATS, so closed before it: the consumers stop, then the connection

@@ -13,13 +13,15 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Live events for {@code FollowEvents}: the ingest hands every event it receives to {@link #accept}, which offers it
  * to each matching follower's queue of {@value #MAX_BEHIND} events; a follower whose queue is full is cut off with
  * {@code RESOURCE_EXHAUSTED}, so a slow client never slows ingest. Each follower is drained by its own task, which
- * sends when the client's transport is ready.
+ * sends when the client's transport is ready. When the service starts draining, every follow ends with
+ * {@code UNAVAILABLE} within a poll interval, so open streams do not hold the server until its shutdown grace runs out.
  *
  * <p>Thread-safe: followers live in a copy-on-write set; each queue is a concurrent queue.
  */
@@ -30,13 +32,22 @@ public final class FollowHub implements Consumer<MarketEvent>, AutoCloseable {
 
   private static final int EVENTS_PER_MESSAGE = 100;
 
+  private static final Status DRAINING =
+      Status.UNAVAILABLE.withDescription("storage is draining; reconnect to another instance");
+
   private final Set<Follower> followers = new CopyOnWriteArraySet<>();
   private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "follow-events");
     thread.setDaemon(true);
     return thread;
   });
+  private final BooleanSupplier draining;
   private volatile boolean closed;
+
+  /** @param draining true once the service has begun to shut down */
+  public FollowHub(BooleanSupplier draining) {
+    this.draining = draining;
+  }
 
   /** One client's subscription. */
   private final class Follower implements Runnable {
@@ -72,6 +83,10 @@ public final class FollowHub implements Consumer<MarketEvent>, AutoCloseable {
     public void run() {
       try {
         while (ending == null && !observer.isCancelled()) {
+          if (draining.getAsBoolean()) {
+            ending = DRAINING;
+            break;
+          }
           MarketEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
           if (first == null) {
             continue;
@@ -109,8 +124,8 @@ public final class FollowHub implements Consumer<MarketEvent>, AutoCloseable {
   void follow(String exchange, String symbol, Set<DataType> types,
       ServerCallStreamObserver<FollowEventsResponse> observer) {
     Follower follower = new Follower(exchange, symbol, types, observer);
-    if (closed) {
-      observer.onError(Status.UNAVAILABLE.withDescription("storage is draining").asRuntimeException());
+    if (closed || draining.getAsBoolean()) {
+      observer.onError(DRAINING.asRuntimeException());
       return;
     }
     followers.add(follower);
@@ -131,7 +146,7 @@ public final class FollowHub implements Consumer<MarketEvent>, AutoCloseable {
   public void close() throws InterruptedException {
     closed = true;
     for (Follower follower : followers) {
-      follower.ending = Status.UNAVAILABLE.withDescription("storage is draining");
+      follower.ending = DRAINING;
     }
     senders.shutdown();
     senders.awaitTermination(5, TimeUnit.SECONDS);

@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Archiving a day is {@code INSERT INTO cold SELECT … FROM hot WHERE day = D}, then {@code ALTER TABLE hot DROP
  * PARTITION D}. A crash between the two leaves the day in both tiers: reads deduplicate across tiers, and the next
  * run copies it again (the cold ReplacingMergeTree collapses the copies) and drops it. So every run is resumable and
- * never loses or duplicates rows. Runs are serialized by one lock (archive and purge alike).
+ * never loses or duplicates rows. Runs are serialized by one lock (archive and purge alike): a second run fails with
+ * {@link BusyException} ({@code ABORTED} over gRPC) unless it asked to wait. Runs on two storage replicas at once are
+ * safe without a lock: each copy is collapsed by the cold table's key and each drop is idempotent.
  *
  * <p>Thread-safe.
  */
@@ -32,11 +34,17 @@ public final class Archiver {
 
   private final ClickHouse clickHouse;
   private final String database;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock lock;
 
   public Archiver(ClickHouse clickHouse, String database) {
+    this(clickHouse, database, new ReentrantLock());
+  }
+
+  /** @param runs serializes this process's archive and purge runs; a caller holding it makes runs wait or fail */
+  Archiver(ClickHouse clickHouse, String database, ReentrantLock runs) {
     this.clickHouse = clickHouse;
     this.database = database;
+    this.lock = runs;
   }
 
   /** Another run holds the lock. */

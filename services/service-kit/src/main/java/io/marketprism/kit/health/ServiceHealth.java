@@ -58,6 +58,14 @@ public final class ServiceHealth {
     statuses.replaceAll((name, status) -> ServingStatus.NOT_SERVING);
   }
 
+  /**
+   * True once shutdown has begun. Long-lived streams poll it to end themselves with {@code UNAVAILABLE} at the start
+   * of the drain, instead of holding the server until {@code grpc.shutdown-grace} runs out.
+   */
+  public boolean draining() {
+    return draining;
+  }
+
   /** The current status of a gRPC service name (or {@link #OVERALL}); {@code SERVICE_UNKNOWN} if never set. */
   public ServingStatus status(String grpcServiceName) {
     return statuses.getOrDefault(grpcServiceName, ServingStatus.SERVICE_UNKNOWN);
