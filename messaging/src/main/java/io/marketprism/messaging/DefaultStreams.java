@@ -58,19 +58,30 @@ public final class DefaultStreams {
         throw e;
       }
       management.addStream(wanted);
-      log.info("created stream {} ({})", wanted.getName(), wanted.getSubjects());
+      log.info("created stream {} with {}", wanted.getName(), limits(wanted));
       return;
     }
     StreamConfiguration current = existing.getConfiguration();
-    if (current.getMaxAge().equals(wanted.getMaxAge())
-        && current.getMaxBytes() == wanted.getMaxBytes()
-        && current.getDuplicateWindow().equals(wanted.getDuplicateWindow())
-        && current.getSubjects().equals(wanted.getSubjects())) {
+    if (sameLimits(current, wanted)) {
+      log.debug("stream {} already has {}", wanted.getName(), limits(wanted));
       return;
     }
+    // in place, never recreated: no stored message is lost
     management.updateStream(wanted);
-    log.info("updated stream {} to max-age {}, max-bytes {}", wanted.getName(), wanted.getMaxAge(),
-        wanted.getMaxBytes());
+    log.info("updated stream {} from {} to {}", wanted.getName(), limits(current), limits(wanted));
+  }
+
+  private static boolean sameLimits(StreamConfiguration a, StreamConfiguration b) {
+    return a.getSubjects().equals(b.getSubjects())
+        && a.getMaxAge().equals(b.getMaxAge())
+        && a.getMaxBytes() == b.getMaxBytes()
+        && a.getMaxMsgs() == b.getMaxMsgs()
+        && a.getDuplicateWindow().equals(b.getDuplicateWindow());
+  }
+
+  private static String limits(StreamConfiguration c) {
+    return "subjects " + c.getSubjects() + ", max-age " + c.getMaxAge() + ", max-bytes " + c.getMaxBytes()
+        + ", max-msgs " + c.getMaxMsgs() + ", duplicate-window " + c.getDuplicateWindow();
   }
 
   private static StreamConfiguration configuration(String name, String subject, NatsConfig.StreamLimits limits) {
@@ -82,6 +93,7 @@ public final class DefaultStreams {
         .discardPolicy(DiscardPolicy.Old)
         .maxAge(limits.maxAge())
         .maxBytes(limits.maxBytes())
+        .maxMessages(limits.maxMsgs())
         .duplicateWindow(limits.duplicateWindow())
         .build();
   }

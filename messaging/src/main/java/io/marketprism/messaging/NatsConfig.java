@@ -129,7 +129,10 @@ public class NatsConfig {
     }
   }
 
-  /** One stream's retention: age, size and the duplicate window that makes {@code Nats-Msg-Id} retries safe. */
+  /**
+   * One stream's retention: age, size, message count, and the duplicate window that makes {@code Nats-Msg-Id}
+   * retries safe.
+   */
   public static class StreamLimits {
     @NotNull
     @DurationMin(seconds = 1)
@@ -138,6 +141,10 @@ public class NatsConfig {
     /** -1 means unlimited. */
     @Min(-1)
     private long maxBytes;
+
+    /** -1 means unlimited. */
+    @Min(-1)
+    private long maxMsgs = -1;
 
     @NotNull
     @DurationMin(seconds = 1)
@@ -158,6 +165,10 @@ public class NatsConfig {
 
     public long maxBytes() {
       return maxBytes;
+    }
+
+    public long maxMsgs() {
+      return maxMsgs;
     }
 
     public Duration duplicateWindow() {

@@ -4,7 +4,6 @@ import io.marketprism.kit.config.ServiceConfig;
 import io.marketprism.messaging.NatsConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
@@ -18,9 +17,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * nats:
  *   url: nats://127.0.0.1:4222
  *   streams:
- *     market-data: {max-age: 7d, max-bytes: -1, duplicate-window: 2m}
+ *     market-data: {max-age: 7d, max-bytes: -1, max-msgs: -1, duplicate-window: 2m}
  * broker:
- *   default-stream-max-msgs: {market-data: -1, system-events: -1, service-logs: -1}
  *   subscribe: {heartbeat-interval: 5s, fetch-wait: 1s, max-fetch-batch: 256, ephemeral-inactive-threshold: 1m}
  * }</pre>
  */
@@ -45,43 +43,10 @@ public class MessageBrokerConfig extends ServiceConfig {
   /** The broker's own settings. */
   public static class Broker {
 
-    @Valid @NotNull private DefaultStreamMaxMsgs defaultStreamMaxMsgs = new DefaultStreamMaxMsgs();
-
     @Valid @NotNull private Subscribe subscribe = new Subscribe();
-
-    public DefaultStreamMaxMsgs defaultStreamMaxMsgs() {
-      return defaultStreamMaxMsgs;
-    }
 
     public Subscribe subscribe() {
       return subscribe;
-    }
-  }
-
-  /**
-   * Message-count limits of the default streams (-1 = unlimited). They complete the age and size limits of
-   * {@code nats.streams}, which has no count limit.
-   */
-  public static class DefaultStreamMaxMsgs {
-    @Min(-1)
-    private long marketData = -1;
-
-    @Min(-1)
-    private long systemEvents = -1;
-
-    @Min(-1)
-    private long serviceLogs = -1;
-
-    public long marketData() {
-      return marketData;
-    }
-
-    public long systemEvents() {
-      return systemEvents;
-    }
-
-    public long serviceLogs() {
-      return serviceLogs;
     }
   }
 

@@ -2,7 +2,6 @@ package io.marketprism.broker;
 
 import io.grpc.BindableService;
 import io.marketprism.broker.api.BrokerApi;
-import io.marketprism.broker.nats.DefaultStreamsSetup;
 import io.marketprism.broker.nats.JetStreamAdmin;
 import io.marketprism.broker.nats.JetStreamPublisher;
 import io.marketprism.broker.nats.JetStreamSubscriptions;
@@ -16,7 +15,6 @@ import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.NatsConnections;
 import io.nats.client.Connection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The message-broker service: ensures the default JetStream streams at start-up, then serves stream and consumer
@@ -33,20 +31,12 @@ public final class MessageBrokerService extends MarketPrismService<MessageBroker
   protected List<BindableService> services(MessageBrokerConfig config, ServiceContext ctx) throws Exception {
     Connection nats =
         ctx.shutdown().register("NATS connection", NatsConnections.connect(config.nats(), name(), ctx.metrics()));
-    MessageBrokerConfig.DefaultStreamMaxMsgs maxMsgs = config.broker().defaultStreamMaxMsgs();
-    DefaultStreamsSetup defaultStreams =
-        new DefaultStreamsSetup(
-            config.nats().streams(),
-            Map.of(
-                DefaultStreams.MARKET_DATA, maxMsgs.marketData(),
-                DefaultStreams.SYSTEM_EVENTS, maxMsgs.systemEvents(),
-                DefaultStreams.SERVICE_LOGS, maxMsgs.serviceLogs()));
-    defaultStreams.ensure(nats);
+    DefaultStreams.ensure(nats, config.nats().streams());
     ctx.shutdown()
         .register(
             "NATS health watcher",
             NatsHealth.watch(
-                nats, ctx.health(), List.of(BrokerServiceGrpc.SERVICE_NAME), defaultStreams));
+                nats, ctx.health(), List.of(BrokerServiceGrpc.SERVICE_NAME), config.nats().streams()));
 
     MessageBrokerConfig.Subscribe subscribe = config.broker().subscribe();
     JetStreamAdmin admin = new JetStreamAdmin(nats);

@@ -2,6 +2,8 @@ package io.marketprism.broker.nats;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.marketprism.kit.health.ServiceHealth;
+import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.NatsConfig;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import java.util.List;
@@ -25,7 +27,7 @@ public final class NatsHealth implements ConnectionListener, AutoCloseable {
   private final Connection connection;
   private final ServiceHealth health;
   private final List<String> grpcServices;
-  private final DefaultStreamsSetup streams;
+  private final NatsConfig.Streams streams;
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           runnable -> {
@@ -35,7 +37,7 @@ public final class NatsHealth implements ConnectionListener, AutoCloseable {
           });
 
   private NatsHealth(
-      Connection connection, ServiceHealth health, List<String> grpcServices, DefaultStreamsSetup streams) {
+      Connection connection, ServiceHealth health, List<String> grpcServices, NatsConfig.Streams streams) {
     this.connection = connection;
     this.health = health;
     this.grpcServices = grpcServices;
@@ -44,7 +46,7 @@ public final class NatsHealth implements ConnectionListener, AutoCloseable {
 
   /** Starts watching {@code connection}; close to stop. */
   public static NatsHealth watch(
-      Connection connection, ServiceHealth health, List<String> grpcServices, DefaultStreamsSetup streams) {
+      Connection connection, ServiceHealth health, List<String> grpcServices, NatsConfig.Streams streams) {
     NatsHealth watcher = new NatsHealth(connection, health, grpcServices, streams);
     connection.addConnectionListener(watcher);
     return watcher;
@@ -61,7 +63,7 @@ public final class NatsHealth implements ConnectionListener, AutoCloseable {
 
   private void recover() {
     try {
-      streams.ensure(connection);
+      DefaultStreams.ensure(connection, streams);
       set(ServingStatus.SERVING);
     } catch (Exception e) {
       log.warn("NATS is back but the default streams could not be ensured; staying NOT_SERVING", e);

@@ -38,7 +38,7 @@ class StreamApiTest {
   private static final Map<String, String> LIMITS =
       Map.of(
           "MARKETPRISM_NATS_STREAMS_SYSTEM_EVENTS_MAX_AGE", "12h",
-          "MARKETPRISM_BROKER_DEFAULT_STREAM_MAX_MSGS_SYSTEM_EVENTS", "5000");
+          "MARKETPRISM_NATS_STREAMS_SYSTEM_EVENTS_MAX_MSGS", "5000");
 
   static NatsServer nats;
   static BrokerFixture broker;
