@@ -2,10 +2,13 @@ package io.marketprism.simulator;
 
 import io.marketprism.simulator.config.SimulatorConfig;
 import io.marketprism.simulator.exchange.binance.BinanceEndpoint;
+import io.marketprism.simulator.exchange.binance.BinanceExchangeInfo;
 import io.marketprism.simulator.exchange.binance.BinanceRest;
 import io.marketprism.simulator.exchange.deribit.DeribitEndpoint;
+import io.marketprism.simulator.exchange.deribit.DeribitInstruments;
 import io.marketprism.simulator.exchange.deribit.DeribitOrderBook;
 import io.marketprism.simulator.exchange.okx.OkxEndpoint;
+import io.marketprism.simulator.exchange.okx.OkxInstruments;
 import io.marketprism.simulator.fault.AdminEndpoint;
 import io.marketprism.simulator.fault.FaultController;
 import io.marketprism.simulator.fault.FaultInjector;
@@ -79,7 +82,10 @@ public final class ExchangeSimulator implements AutoCloseable {
               .webSocket(new BinanceEndpoint(Exchange.BINANCE_SPOT, markets, injector))
               .webSocket(new BinanceEndpoint(Exchange.BINANCE_FUTURES, markets, injector))
               .http(new BinanceRest(markets, wallClock))
+              .http(new BinanceExchangeInfo(markets, wallClock))
+              .http(new OkxInstruments(markets))
               .http(new DeribitOrderBook(markets))
+              .http(new DeribitInstruments(markets))
               .http(new AdminEndpoint(faults, connections::size, () -> feed[0].framesSent()))
               .start();
     } catch (RuntimeException | InterruptedException e) {

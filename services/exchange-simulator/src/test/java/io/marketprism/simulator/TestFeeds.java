@@ -83,6 +83,32 @@ public final class TestFeeds {
       socket.sendText(text, true).join();
     }
 
+    /**
+     * Waits until the connection ends, probing it with a WebSocket ping every 100 ms meanwhile, and returns how it
+     * ended ("close …", "error …", "ping failed …"); fails the test after {@code seconds}.
+     *
+     * <p>Why the pings: the JDK 17 WebSocket client sometimes never reports a peer's TCP close. In a test that drops
+     * connections every 100 ms, about one client in a hundred had its socket in CLOSE_WAIT with nothing left to read,
+     * yet neither {@code onClose} nor {@code onError} came, not even 18 s later. The client has seen the close
+     * internally, though: its next send fails with "closed output". So a waiting client probes, as a real client's
+     * keep-alive would, and a failed probe counts as the connection's end.
+     */
+    public String awaitClosed(int seconds) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline) {
+        try {
+          return closed.get(100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillOpen) {
+          socket.sendPing(java.nio.ByteBuffer.allocate(0)).whenComplete((ws, error) -> {
+            if (error != null) {
+              closed.complete("ping failed: " + error);
+            }
+          });
+        }
+      }
+      throw new AssertionError("the connection stayed open for " + seconds + " s");
+    }
+
     /** The next frame, failing the test if none comes within 10 s. */
     public String next() throws InterruptedException {
       String frame = frames.poll(10, TimeUnit.SECONDS);

@@ -1,8 +1,11 @@
 package io.marketprism.collector;
 
+import io.marketprism.collector.feed.SubscriptionLimits;
 import io.marketprism.kit.config.ServiceConfig;
 import io.marketprism.messaging.NatsConfig;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -37,6 +40,8 @@ public class MarketDataCollectorConfig extends ServiceConfig {
   @Valid @NotNull private List<@Valid @NotNull @ValidSubscription Subscription> subscriptions = defaultSubscriptions();
   @Valid @NotNull private Publishing publishing = new Publishing();
   @Valid @NotNull private Persistence persistence = new Persistence();
+  @Valid @NotNull private Instruments instruments = new Instruments();
+  @Valid @NotNull private Limits limits = new Limits();
   @Valid @NotNull private NatsConfig nats = new NatsConfig();
 
   public MarketDataCollectorConfig() {
@@ -68,6 +73,14 @@ public class MarketDataCollectorConfig extends ServiceConfig {
     return nats;
   }
 
+  public Instruments instruments() {
+    return instruments;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
   /** {@code host:port} of the exchange simulator's feed, the default for every blank URL. */
   public String simulatorFeed() {
     return peers().getOrDefault(SIMULATOR_FEED_PEER, DEFAULT_SIMULATOR_FEED);
@@ -88,9 +101,8 @@ public class MarketDataCollectorConfig extends ServiceConfig {
     List<String> perpetual = List.of("trade", "book_snapshot", "book_delta", "ticker", "funding_rate",
         "liquidation", "open_interest");
     list.add(new Subscription("okx", List.of("BTC-USDT-PERP"), perpetual));
-    // Deribit's ticker (quote.<instrument>) is left out: the simulator does not serve that channel.
     list.add(new Subscription("deribit", List.of("BTC-USD-PERP", "ETH-USD-PERP"), List.of("trade", "book_snapshot",
-        "book_delta", "funding_rate", "liquidation", "open_interest")));
+        "book_delta", "ticker", "funding_rate", "liquidation", "open_interest")));
     return list;
   }
 
@@ -113,13 +125,20 @@ public class MarketDataCollectorConfig extends ServiceConfig {
     }
   }
 
-  /** An exchange with one WebSocket endpoint (OKX, Deribit: their books re-sync in-stream). */
+  /**
+   * An exchange with one WebSocket endpoint (OKX, Deribit: their books re-sync in-stream) and a REST root for its
+   * instrument list.
+   */
   public static class WebSocketExchange {
     private boolean enabled = true;
 
     @NotNull
     @Pattern(regexp = WS_URL, message = WS_MESSAGE)
     private String websocketUrl = "";
+
+    @NotNull
+    @Pattern(regexp = HTTP_URL, message = HTTP_MESSAGE)
+    private String restUrl = "";
 
     public boolean enabled() {
       return enabled;
@@ -128,6 +147,11 @@ public class MarketDataCollectorConfig extends ServiceConfig {
     /** Blank: the simulator. */
     public String websocketUrl() {
       return websocketUrl;
+    }
+
+    /** REST root (OKX {@code https://www.okx.com}, Deribit {@code https://www.deribit.com/api/v2}); blank: the simulator. */
+    public String restUrl() {
+      return restUrl;
     }
   }
 
@@ -273,6 +297,78 @@ public class MarketDataCollectorConfig extends ServiceConfig {
 
     public boolean ensureStreams() {
       return ensureStreams;
+    }
+  }
+
+  /** The exchanges' instrument lists (CollectorService.ListInstruments), from their REST endpoints. */
+  public static class Instruments {
+    /** How often a loaded list is fetched again. */
+    @NotNull
+    @DurationMin(seconds = 1)
+    private Duration refreshInterval = Duration.ofHours(1);
+
+    /** How soon a failed request is tried again (the last good list stays in use). */
+    @NotNull
+    @DurationMin(millis = 100)
+    private Duration retryInterval = Duration.ofSeconds(30);
+
+    public Duration refreshInterval() {
+      return refreshInterval;
+    }
+
+    public Duration retryInterval() {
+      return retryInterval;
+    }
+  }
+
+  /**
+   * Bounds on the subscription set, checked by every Subscribe (and at start-up): beyond them the call fails with
+   * RESOURCE_EXHAUSTED and nothing is added. Channels per connection are the exchange's own limit (Binance 1024
+   * streams, OKX and Deribit 1000 channels by the collector's choice); {@code max-connections} caps the connections
+   * per exchange venue (Binance spot and futures count apart), within what the exchanges allow (Deribit 32 per IP,
+   * REST included; OKX 30 per channel).
+   */
+  public static class Limits {
+    /** Subscribed (exchange, symbol, data type) triples in all. */
+    @Min(1)
+    private int maxSubscriptions = SubscriptionLimits.DEFAULT_MAX_SUBSCRIPTIONS;
+
+    /** WebSocket connections per exchange venue. */
+    @Valid @NotNull private MaxConnections maxConnections = new MaxConnections();
+
+    public int maxSubscriptions() {
+      return maxSubscriptions;
+    }
+
+    public MaxConnections maxConnections() {
+      return maxConnections;
+    }
+  }
+
+  /** Most WebSocket connections per venue. */
+  public static class MaxConnections {
+    @Min(1)
+    @Max(300)
+    private int binance = SubscriptionLimits.DEFAULT_MAX_CONNECTIONS;
+
+    @Min(1)
+    @Max(30)
+    private int okx = SubscriptionLimits.DEFAULT_MAX_CONNECTIONS;
+
+    @Min(1)
+    @Max(30)
+    private int deribit = SubscriptionLimits.DEFAULT_MAX_CONNECTIONS;
+
+    public int binance() {
+      return binance;
+    }
+
+    public int okx() {
+      return okx;
+    }
+
+    public int deribit() {
+      return deribit;
     }
   }
 }

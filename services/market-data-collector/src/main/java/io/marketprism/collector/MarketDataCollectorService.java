@@ -5,6 +5,10 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.marketprism.collector.api.CollectorApi;
 import io.marketprism.collector.exchange.ExchangeRegistry;
 import io.marketprism.collector.feed.Collector;
+import io.marketprism.collector.feed.SubscriptionLimitException;
+import io.marketprism.collector.feed.SubscriptionLimits;
+import io.marketprism.collector.feed.Venue;
+import io.marketprism.collector.instruments.InstrumentDirectory;
 import io.marketprism.collector.subscription.SubscriptionKey;
 import io.marketprism.collector.subscription.SubscriptionParser;
 import io.marketprism.collector.subscription.SubscriptionStore;
@@ -21,6 +25,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -60,17 +65,34 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
         BoundedPublisher.start(nats, config.nats().publisher(), ctx.metrics()));
     HttpClient http = HttpClient.newBuilder().connectTimeout(config.connection().connectTimeout()).build();
     try {
-      collector = ctx.shutdown().register("exchange connections",
-          new Collector(VenueEndpoints.of(config), publisher::publish, ctx.metrics(), http, Clock.systemUTC()));
+      collector = ctx.shutdown().register("exchange connections", new Collector(VenueEndpoints.of(config),
+          limits(config.limits()), publisher::publish, ctx.metrics(), http, Clock.systemUTC()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("connection: " + e.getMessage(), e);
     }
+    InstrumentDirectory instruments = ctx.shutdown().register("instrument lists",
+        InstrumentDirectory.builder(http, ctx.metrics())
+            .sources(VenueEndpoints.instrumentSources(config))
+            .refreshInterval(config.instruments().refreshInterval())
+            .retryInterval(config.instruments().retryInterval())
+            .requestTimeout(config.connection().connectTimeout().multipliedBy(3))
+            .build()
+            .start());
     if (!config.persistence().subscriptionsBucket().isBlank()) {
       store = SubscriptionStore.open(nats, config.persistence().subscriptionsBucket());
     }
     CollectorApi api = ctx.shutdown().register("feed watches",
-        new CollectorApi(collector, resolver, () -> drainingSince(ctx)));
+        new CollectorApi(collector, instruments, resolver, () -> drainingSince(ctx)));
     return List.of(api);
+  }
+
+  private static SubscriptionLimits limits(MarketDataCollectorConfig.Limits limits) {
+    MarketDataCollectorConfig.MaxConnections connections = limits.maxConnections();
+    return new SubscriptionLimits(limits.maxSubscriptions(), Map.of(
+        Venue.BINANCE_SPOT, connections.binance(),
+        Venue.BINANCE_FUTURES, connections.binance(),
+        Venue.OKX, connections.okx(),
+        Venue.DERIBIT, connections.deribit()));
   }
 
   /** True once health, having been SERVING, is no longer: the kit is shutting the service down. */
@@ -108,7 +130,13 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
     if (store != null) {
       collector.onSubscriptionsChanged(store::save);
     }
-    collector.subscribe(keys);
+    try {
+      collector.subscribe(keys);
+    } catch (SubscriptionLimitException e) {
+      throw new ConfigException((stored.isPresent()
+          ? "the subscriptions kept in bucket " + config.persistence().subscriptionsBucket()
+          : "subscriptions") + " exceed the limits: " + e.getMessage() + " (raise limits.*)", e);
+    }
     LOG.info("collecting {} subscriptions ({})", keys.size(),
         stored.isPresent() ? "kept from the last run" : "from the configuration");
   }

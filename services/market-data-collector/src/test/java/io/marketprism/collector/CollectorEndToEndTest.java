@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.marketprism.collector.v1.Feed;
 import io.marketprism.collector.v1.FeedState;
+import io.marketprism.collector.v1.ListInstrumentsRequest;
 import io.marketprism.collector.v1.ListSubscriptionsRequest;
 import io.marketprism.collector.v1.SubscribeRequest;
 import io.marketprism.collector.v1.Subscription;
 import io.marketprism.collector.v1.UnsubscribeRequest;
 import io.marketprism.marketdata.v1.DataType;
+import io.marketprism.marketdata.v1.Instrument;
 import io.marketprism.marketdata.v1.MarketEvent;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.MarketDataMessages;
@@ -47,7 +49,8 @@ class CollectorEndToEndTest {
       "md.trade.okx.BTC-USDT", "md.book_snapshot.okx.BTC-USDT", "md.book_delta.okx.BTC-USDT-PERP",
       "md.ticker.okx.BTC-USDT-PERP",
       "md.trade.deribit.BTC-USD-PERP", "md.book_snapshot.deribit.ETH-USD-PERP",
-      "md.book_delta.deribit.ETH-USD-PERP", "md.funding_rate.deribit.BTC-USD-PERP");
+      "md.book_delta.deribit.ETH-USD-PERP", "md.funding_rate.deribit.BTC-USD-PERP",
+      "md.ticker.deribit.BTC-USD-PERP");
 
   @Test
   void publishesEveryExchangesEventsToMarketDataWithSubjectsIdsAndProtobufPayloads(NatsServer nats) throws Exception {
@@ -80,7 +83,13 @@ class CollectorEndToEndTest {
       Feed binanceBook = collector.feed("binance", DataType.DATA_TYPE_BOOK_DELTA);
       assertThat(binanceBook.getSymbolsList()).containsExactly("BTC-USDT", "BTC-USDT-PERP", "ETH-USDT");
       assertThat(binanceBook.getGapsTotal()).isZero();
+      assertThat(binanceBook.getShedTotal()).isZero();
       assertThat(binanceBook.getRejectedFramesTotal()).isZero();
+
+      // The service loads the simulator's instrument lists from the same (blank = simulator) exchange URLs.
+      ListInstrumentsRequest okxInstruments = ListInstrumentsRequest.newBuilder().setExchange("okx").build();
+      await().ignoreExceptions().untilAsserted(() -> assertThat(collector.stub.listInstruments(okxInstruments)
+          .getInstrumentsList()).extracting(Instrument::getSymbol).containsExactly("BTC-USDT", "BTC-USDT-PERP"));
 
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
               "http://127.0.0.1:" + collector.service.metricsAddress().orElseThrow().getPort() + "/metrics")).build(),

@@ -121,6 +121,35 @@ class MarketDataCollectorConfigTest {
   }
 
   @Test
+  void instrumentListsComeFromEachEnabledExchangesRestUrl() {
+    MarketDataCollectorConfig config = ConfigLoader.load(MarketDataCollectorConfig.class, null, Map.of(
+        "MARKETPRISM_PEERS_EXCHANGE_SIMULATOR_FEED", "127.0.0.1:9999",
+        "MARKETPRISM_EXCHANGES_OKX_REST_URL", "https://www.okx.com",
+        "MARKETPRISM_EXCHANGES_BINANCE_ENABLED", "false"));
+
+    assertThat(VenueEndpoints.instrumentSources(config)).extracting(source -> source.uri().toString()).containsExactly(
+        "https://www.okx.com/api/v5/public/instruments?instType=SPOT",
+        "https://www.okx.com/api/v5/public/instruments?instType=SWAP",
+        "https://www.okx.com/api/v5/public/instruments?instType=FUTURES",
+        "http://127.0.0.1:9999/api/v2/public/get_instruments?currency=any");
+    // OKX and Deribit re-sync books in-stream: their REST URLs serve instrument lists only.
+    assertThat(VenueEndpoints.of(config).get(Venue.OKX).restUri()).isNull();
+  }
+
+  @Test
+  void limitsBeyondWhatTheExchangesAllowAreRefusedAtTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(MarketDataCollectorConfig.class, null,
+        Map.of("MARKETPRISM_LIMITS_MAX_CONNECTIONS_DERIBIT", "40", "MARKETPRISM_LIMITS_MAX_SUBSCRIPTIONS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.max-connections.deribit")
+        .hasMessageContaining("limits.max-subscriptions");
+    MarketDataCollectorConfig config = ConfigLoader.load(MarketDataCollectorConfig.class, null,
+        Map.of("MARKETPRISM_LIMITS_MAX_CONNECTIONS_BINANCE", "12"));
+    assertThat(config.limits().maxConnections().binance()).isEqualTo(12);
+    assertThat(config.limits().maxSubscriptions()).isEqualTo(10_000);
+  }
+
+  @Test
   void theSampleFileLoadsAsDocumented() {
     MarketDataCollectorConfig config = ConfigLoader.load(MarketDataCollectorConfig.class,
         Path.of("collector.example.yaml"), Map.of());
@@ -129,6 +158,10 @@ class MarketDataCollectorConfigTest {
     assertThat(config.subscriptions()).hasSameSizeAs(defaults.subscriptions());
     assertThat(VenueEndpoints.of(config)).isEqualTo(VenueEndpoints.of(defaults));
     assertThat(config.nats().publisher().maxInFlight()).isEqualTo(defaults.nats().publisher().maxInFlight());
+    assertThat(VenueEndpoints.instrumentSources(config)).extracting(source -> source.uri())
+        .isEqualTo(VenueEndpoints.instrumentSources(defaults).stream().map(source -> source.uri()).toList());
+    assertThat(config.limits().maxConnections().okx()).isEqualTo(defaults.limits().maxConnections().okx());
+    assertThat(config.instruments().refreshInterval()).isEqualTo(defaults.instruments().refreshInterval());
   }
 
   private Path write(String yaml) throws IOException {

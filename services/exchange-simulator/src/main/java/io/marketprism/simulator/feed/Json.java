@@ -14,6 +14,9 @@ import java.util.Optional;
 public final class Json {
 
   public static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory EXACT = JsonNodeFactory.withExactBigDecimals(true);
+  private static final ObjectMapper PLAIN =
+      new ObjectMapper().enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
   private Json() {}
 
@@ -34,5 +37,22 @@ public final class Json {
 
   public static JsonNodeFactory nodes() {
     return JsonNodeFactory.instance;
+  }
+
+  /**
+   * A node factory that keeps decimals exactly as given ({@code instance} strips trailing zeros, which turns "10"
+   * into 1E+1), for documents written with {@link #writePlain}.
+   */
+  public static JsonNodeFactory exactNodes() {
+    return EXACT;
+  }
+
+  /** {@code node} as JSON text, decimals in plain notation ("0.00001", never "1E-5"). */
+  public static String writePlain(JsonNode node) {
+    try {
+      return PLAIN.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
   }
 }

@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class FaultInjectionTest {
         Client binance = new Client(simulator, "/ws/btcusdt@trade")) {
       var response = TestFeeds.post(simulator, "/admin/faults/drop-connections", "{\"exchange\":\"okx\"}");
       assertThat(TestFeeds.parse(response.body()).get("dropped").asInt()).isEqualTo(1);
-      assertThat(okx.closed.get(10, TimeUnit.SECONDS)).isNotBlank();
+      assertThat(okx.awaitClosed(10)).isNotBlank();
       assertThat(binance.closed).isNotDone();
       binance.next(); // still flowing
     }
@@ -53,7 +52,7 @@ class FaultInjectionTest {
     faults("{\"drop-connections-every\":\"200ms\"}");
     for (int i = 0; i < 2; i++) {
       try (Client client = new Client(simulator, "/ws/btcusdt@trade")) {
-        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isNotBlank();
+        assertThat(client.awaitClosed(10)).isNotBlank();
       }
     }
   }

@@ -1,13 +1,22 @@
 package io.marketprism.collector.api;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
+import com.google.rpc.Code;
+import com.google.rpc.QuotaFailure;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.marketprism.collector.exchange.Exchange;
+import io.marketprism.collector.exchange.SymbolFormat;
 import io.marketprism.collector.feed.Collector;
+import io.marketprism.collector.feed.SubscriptionLimitException;
+import io.marketprism.collector.feed.SubscriptionLimits;
+import io.marketprism.collector.instruments.InstrumentDirectory;
 import io.marketprism.collector.subscription.SubscriptionKey;
 import io.marketprism.collector.subscription.Subscriptions;
 import io.marketprism.collector.subscription.SymbolResolver;
@@ -15,6 +24,8 @@ import io.marketprism.collector.v1.CollectorServiceGrpc;
 import io.marketprism.collector.v1.Feed;
 import io.marketprism.collector.v1.ListFeedsRequest;
 import io.marketprism.collector.v1.ListFeedsResponse;
+import io.marketprism.collector.v1.ListInstrumentsRequest;
+import io.marketprism.collector.v1.ListInstrumentsResponse;
 import io.marketprism.collector.v1.ListSubscriptionsRequest;
 import io.marketprism.collector.v1.ListSubscriptionsResponse;
 import io.marketprism.collector.v1.SubscribeRequest;
@@ -26,6 +37,7 @@ import io.marketprism.collector.v1.WatchFeedsRequest;
 import io.marketprism.collector.v1.WatchFeedsResponse;
 import io.marketprism.marketdata.v1.DataType;
 import io.marketprism.marketdata.v1.Instrument;
+import io.marketprism.marketdata.v1.InstrumentType;
 import io.marketprism.messaging.MarketDataSubjects;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,8 +60,8 @@ import java.util.stream.Collectors;
  * {@link Collector} does the work. Requests are checked completely before anything changes, and every
  * invalid field is reported in one {@code INVALID_ARGUMENT} with {@code google.rpc.BadRequest} violations.
  *
- * <p>ListInstruments is not implemented (the collector loads no exchange-info lists yet): it answers
- * {@code UNIMPLEMENTED}.
+ * <p>ListInstruments serves the {@link InstrumentDirectory}'s lists; Subscribe's limits are the {@link Collector}'s
+ * ({@code RESOURCE_EXHAUSTED} with {@code google.rpc.QuotaFailure}).
  *
  * <p>Thread-safe: calls share only the collector (thread-safe) and the watch scheduler.
  */
@@ -57,6 +69,8 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   static final int MAX_SYMBOLS = 200;
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
+  static final int DEFAULT_INSTRUMENT_PAGE_SIZE = 500;
+  static final int MAX_INSTRUMENT_PAGE_SIZE = 5000;
   static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(5);
   static final Duration MIN_WATCH_INTERVAL = Duration.ofSeconds(1);
   static final Duration MAX_WATCH_INTERVAL = Duration.ofMinutes(5);
@@ -64,6 +78,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   private static final long WATCH_POLL_MILLIS = 200;
 
   private final Collector collector;
+  private final InstrumentDirectory instruments;
   private final SymbolResolver resolver;
   private final BooleanSupplier draining;
   private final ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -75,8 +90,10 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   /**
    * @param draining true once the service drains: open WatchFeeds streams then end with UNAVAILABLE
    */
-  public CollectorApi(Collector collector, SymbolResolver resolver, BooleanSupplier draining) {
+  public CollectorApi(Collector collector, InstrumentDirectory instruments, SymbolResolver resolver,
+      BooleanSupplier draining) {
     this.collector = collector;
+    this.instruments = instruments;
     this.resolver = resolver;
     this.draining = draining;
   }
@@ -88,10 +105,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
 
   private void doSubscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
     BadRequests bad = new BadRequests();
-    Optional<Exchange> exchange = exchange(request.getExchange(), bad);
-    if (exchange.isPresent() && !collector.enabled(exchange.get().name())) {
-      bad.add("exchange", request.getExchange() + " is not enabled in this collector's configuration");
-    }
+    Optional<Exchange> exchange = enabledExchange(request.getExchange(), bad);
     checkCount(request.getSymbolsList(), "symbols", bad);
     Set<DataType> types = dataTypes(request.getDataTypesList(), bad);
     Set<SubscriptionKey> keys = new LinkedHashSet<>(); // duplicates in the request count once
@@ -115,7 +129,12 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
       }
     }
     bad.throwIfAny();
-    Subscriptions.Change change = collector.subscribe(List.copyOf(keys));
+    Subscriptions.Change change;
+    try {
+      change = collector.subscribe(List.copyOf(keys));
+    } catch (SubscriptionLimitException e) {
+      throw quotaFailure(e);
+    }
     response.onNext(SubscribeResponse.newBuilder()
         .addAllAdded(sorted(change.changed()))
         .addAllAlreadySubscribed(sorted(change.unchanged()))
@@ -164,7 +183,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     types.addAll(request.getDataTypesList());
     String filters = request.getExchange() + ";" + types.stream().map(t -> Integer.toString(t.getNumber()))
         .collect(Collectors.joining(","));
-    Optional<SubscriptionKey> after = PageToken.after(request.getPageToken(), filters);
+    Optional<SubscriptionKey> after = subscriptionAfter(request.getPageToken(), filters);
     ListSubscriptionsResponse.Builder page = ListSubscriptionsResponse.newBuilder();
     SubscriptionKey last = null;
     for (Subscriptions.Entry entry : collector.subscriptions()) {
@@ -175,7 +194,8 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
         continue;
       }
       if (page.getSubscriptionsCount() == pageSize) {
-        page.setNextPageToken(PageToken.issue(filters, last));
+        page.setNextPageToken(PageToken.issue(filters, last.exchange(), last.symbol(),
+            Integer.toString(last.type().getNumber())));
         break;
       }
       page.addSubscriptions(subscription(entry));
@@ -183,6 +203,79 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     }
     response.onNext(page.build());
     response.onCompleted();
+  }
+
+  /** The last subscription of the previous page, from a ListSubscriptions token. */
+  private static Optional<SubscriptionKey> subscriptionAfter(String token, String filters) {
+    return PageToken.position(token, filters, 3).map(position -> {
+      DataType type;
+      try {
+        type = DataType.forNumber(Integer.parseInt(position.get(2)));
+      } catch (NumberFormatException e) {
+        type = null;
+      }
+      if (type == null) {
+        throw PageToken.malformed();
+      }
+      return new SubscriptionKey(position.get(0), position.get(1), "", type);
+    });
+  }
+
+  @Override
+  public void listInstruments(ListInstrumentsRequest request, StreamObserver<ListInstrumentsResponse> response) {
+    answer(response, () -> doListInstruments(request, response));
+  }
+
+  private void doListInstruments(ListInstrumentsRequest request, StreamObserver<ListInstrumentsResponse> response) {
+    BadRequests bad = new BadRequests();
+    Optional<Exchange> exchange = enabledExchange(request.getExchange(), bad);
+    if (request.getType() == InstrumentType.UNRECOGNIZED) {
+      bad.add("type", "not an instrument type (INSTRUMENT_TYPE_SPOT, _PERPETUAL, _FUTURE, _OPTION)");
+    }
+    String base = request.getBase();
+    if (!base.isEmpty() && !SymbolFormat.CURRENCY.matcher(base).matches()) {
+      bad.add("base", "\"" + base + "\" is not an upper-case currency code such as BTC");
+    }
+    if (request.getPageSize() < 0) {
+      bad.add("page_size", "must not be negative (0 means " + DEFAULT_INSTRUMENT_PAGE_SIZE + ")");
+    }
+    bad.throwIfAny();
+    int pageSize = request.getPageSize() == 0
+        ? DEFAULT_INSTRUMENT_PAGE_SIZE
+        : Math.min(request.getPageSize(), MAX_INSTRUMENT_PAGE_SIZE);
+    String filters = "instruments;" + request.getExchange() + ";" + request.getTypeValue() + ";" + base;
+    Optional<String> after = PageToken.position(request.getPageToken(), filters, 1).map(position -> position.get(0));
+    List<Instrument> listed = instruments.list(exchange.get().name())
+        .orElseThrow(() -> notLoaded(exchange.get().name()));
+    ListInstrumentsResponse.Builder page = ListInstrumentsResponse.newBuilder();
+    String last = null;
+    for (Instrument instrument : listed) {
+      if ((request.getType() != InstrumentType.INSTRUMENT_TYPE_UNSPECIFIED && instrument.getType() != request.getType())
+          || (!base.isEmpty() && !base.equals(instrument.getBase()))
+          || (after.isPresent() && instrument.getSymbol().compareTo(after.get()) <= 0)) {
+        continue;
+      }
+      if (page.getInstrumentsCount() == pageSize) {
+        page.setNextPageToken(PageToken.issue(filters, last));
+        break;
+      }
+      page.addInstruments(instrument);
+      last = instrument.getSymbol();
+    }
+    response.onNext(page.build());
+    response.onCompleted();
+  }
+
+  private StatusRuntimeException notLoaded(String exchange) {
+    java.time.Duration retry = instruments.retryAfter();
+    com.google.protobuf.Duration delay = com.google.protobuf.Duration.newBuilder()
+        .setSeconds(retry.getSeconds()).setNanos(retry.getNano()).build();
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.UNAVAILABLE_VALUE)
+        .setMessage("the " + exchange + " instrument list has not been loaded from the exchange yet; retry in "
+            + Durations.toString(delay))
+        .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(delay).build()))
+        .build());
   }
 
   @Override
@@ -285,6 +378,20 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     }
   }
 
+  /** RESOURCE_EXHAUSTED naming every limit the change would exceed. */
+  private static StatusRuntimeException quotaFailure(SubscriptionLimitException e) {
+    QuotaFailure.Builder failure = QuotaFailure.newBuilder();
+    for (SubscriptionLimits.Violation violation : e.violations()) {
+      failure.addViolations(QuotaFailure.Violation.newBuilder()
+          .setSubject(violation.subject()).setDescription(violation.description()));
+    }
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        .setMessage(e.getMessage() + "; nothing was subscribed")
+        .addDetails(Any.pack(failure.build()))
+        .build());
+  }
+
   /**
    * Runs a handler, turning a validation failure into the call's status: a {@code StatusRuntimeException}
    * thrown out of a handler would reach the client as {@code UNKNOWN}.
@@ -311,6 +418,15 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     Optional<Exchange> exchange = resolver.exchange(name);
     if (exchange.isEmpty()) {
       bad.add("exchange", unknownExchange(name));
+    }
+    return exchange;
+  }
+
+  /** The exchange called {@code name}, which must also be enabled here; a violation otherwise. */
+  private Optional<Exchange> enabledExchange(String name, BadRequests bad) {
+    Optional<Exchange> exchange = exchange(name, bad);
+    if (exchange.isPresent() && !collector.enabled(exchange.get().name())) {
+      bad.add("exchange", name + " is not enabled in this collector's configuration");
     }
     return exchange;
   }

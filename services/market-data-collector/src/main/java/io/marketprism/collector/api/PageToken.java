@@ -1,34 +1,35 @@
 package io.marketprism.collector.api;
 
-import io.marketprism.collector.subscription.SubscriptionKey;
-import io.marketprism.marketdata.v1.DataType;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The opaque {@code page_token} of ListSubscriptions: the filters it was issued for and the last
- * subscription returned (the next page starts after it, so subscriptions added or removed meanwhile neither
- * repeat nor skip others). URL-safe base64 of {@code v1|filters|exchange|symbol|type}.
+ * The opaque {@code page_token} of the list calls: the filters it was issued for and the position of the last item
+ * returned (the next page starts after it, so items added or removed meanwhile neither repeat nor skip others).
+ * URL-safe base64 of {@code v1|filters|position…}; a position field never holds "|" (symbols, exchange names and
+ * numbers do not).
  */
 final class PageToken {
   private static final String VERSION = "v1";
 
   private PageToken() {}
 
-  static String issue(String filters, SubscriptionKey last) {
-    String text = String.join("|", VERSION, filters, last.exchange(), last.symbol(),
-        Integer.toString(last.type().getNumber()));
+  /** A token for the page after the item at {@code position}. */
+  static String issue(String filters, String... position) {
+    String text = VERSION + "|" + filters + "|" + String.join("|", position);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * The last key of the previous page; empty for an empty token.
+   * The position ({@code fields} values) of the previous page's last item; empty for an empty token.
    *
-   * @throws io.grpc.StatusRuntimeException {@code INVALID_ARGUMENT} for a malformed token or one issued for
-   *     other filters
+   * @throws io.grpc.StatusRuntimeException {@code INVALID_ARGUMENT} for a malformed token or one issued for other
+   *     filters
    */
-  static Optional<SubscriptionKey> after(String token, String filters) {
+  static Optional<List<String>> position(String token, String filters, int fields) {
     if (token.isEmpty()) {
       return Optional.empty();
     }
@@ -36,23 +37,19 @@ final class PageToken {
     try {
       parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|", -1);
     } catch (IllegalArgumentException e) {
-      throw BadRequests.of("page_token", "malformed page token");
+      throw malformed();
     }
-    if (parts.length != 5 || !parts[0].equals(VERSION)) {
-      throw BadRequests.of("page_token", "malformed page token");
+    int filterFields = filters.split("\\|", -1).length;
+    if (parts.length != 1 + filterFields + fields || !parts[0].equals(VERSION)) {
+      throw malformed();
     }
-    if (!parts[1].equals(filters)) {
+    if (!String.join("|", Arrays.copyOfRange(parts, 1, 1 + filterFields)).equals(filters)) {
       throw BadRequests.of("page_token", "the page token was issued for different filters");
     }
-    DataType type;
-    try {
-      type = DataType.forNumber(Integer.parseInt(parts[4]));
-    } catch (NumberFormatException e) {
-      type = null;
-    }
-    if (type == null) {
-      throw BadRequests.of("page_token", "malformed page token");
-    }
-    return Optional.of(new SubscriptionKey(parts[2], parts[3], "", type));
+    return Optional.of(List.of(Arrays.copyOfRange(parts, 1 + filterFields, parts.length)));
+  }
+
+  static io.grpc.StatusRuntimeException malformed() {
+    return BadRequests.of("page_token", "malformed page token");
   }
 }

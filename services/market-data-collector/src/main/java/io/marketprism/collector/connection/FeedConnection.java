@@ -9,6 +9,7 @@ import io.marketprism.collector.exchange.FrameOutcome;
 import io.marketprism.collector.exchange.FrameReject;
 import io.marketprism.marketdata.v1.MarketEvent;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,12 +31,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection to an exchange, kept alive for as long as it is open: subscribes its channels
- * when it connects, sends the protocol's keep-alives and answers its heartbeat requests, reconnects with
+ * when it connects, sends the protocol's keep-alives and answers its heartbeat requests, pings it when it is
+ * quiet (so that a dead connection the JDK client did not report is noticed), reconnects with
  * exponential backoff and jitter when the connection drops or goes silent (and proactively before the
  * exchange's lifetime limit), resubscribes, and re-syncs books when the feed asks (a REST snapshot for
  * Binance, a resubscribe for OKX and Deribit). Every frame goes through the exchange's
@@ -51,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class FeedConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeedConnection.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+  /** Longest quiet time before a connection is probed with a WebSocket ping (see {@link #probe}). */
+  private static final Duration MAX_PROBE_QUIET = Duration.ofSeconds(5);
 
   private final ExchangeProtocol protocol;
   private final ConnectionSettings settings;
@@ -71,6 +76,7 @@ public final class FeedConnection implements AutoCloseable {
   private long lastFrameNanos;
   private ScheduledFuture<?> keepAlive;
   private ScheduledFuture<?> idleCheck;
+  private ScheduledFuture<?> probe;
   private ScheduledFuture<?> lifetime;
   private final Set<String> snapshotsInFlight = new HashSet<>();
 
@@ -226,6 +232,8 @@ public final class FeedConnection implements AutoCloseable {
     }
     long check = Math.max(settings.idleTimeout().toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10));
     idleCheck = serial.scheduleAtFixedRate(() -> checkIdle(attempt), check, check, TimeUnit.NANOSECONDS);
+    long quiet = Math.min(check, MAX_PROBE_QUIET.toNanos());
+    probe = serial.scheduleAtFixedRate(() -> probe(attempt, quiet), quiet, quiet, TimeUnit.NANOSECONDS);
     protocol.connectionLifetime().ifPresent(limit -> {
       Duration renewAfter = limit.minus(settings.lifetimeMargin());
       if (!renewAfter.isNegative()) {
@@ -265,6 +273,20 @@ public final class FeedConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a WebSocket ping on a connection quiet for {@code quietNanos}. The JDK client sometimes never reports a
+   * peer's TCP close (its socket sits in CLOSE_WAIT with nothing left to read, and neither onClose nor onError
+   * comes), while its next send fails at once ("closed output"): the failed ping ends such a connection within
+   * seconds instead of at the idle timeout. Busy connections are never pinged; exchanges answer pings with pongs.
+   */
+  private void probe(long attempt, long quietNanos) {
+    WebSocket ws = socket;
+    if (attempt != generation || ws == null || System.nanoTime() - lastFrameNanos < quietNanos) {
+      return;
+    }
+    inOrder(attempt, () -> ws.sendPing(ByteBuffer.allocate(0)), "ping failed");
+  }
+
   /** Proactive replacement: close the old socket and connect again at once. */
   private void replace(long attempt, String reason) {
     if (attempt != generation || closed) {
@@ -299,13 +321,14 @@ public final class FeedConnection implements AutoCloseable {
   }
 
   private void stopTimers() {
-    for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {keepAlive, idleCheck, lifetime}) {
+    for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {keepAlive, idleCheck, probe, lifetime}) {
       if (timer != null) {
         timer.cancel(false);
       }
     }
     keepAlive = null;
     idleCheck = null;
+    probe = null;
     lifetime = null;
   }
 
@@ -315,10 +338,14 @@ public final class FeedConnection implements AutoCloseable {
     if (ws == null) {
       return;
     }
-    long attempt = generation;
-    sends = sends.thenCompose(previous -> ws.sendText(message, true)).whenComplete((sent, error) -> {
+    inOrder(generation, () -> ws.sendText(message, true), "send failed");
+  }
+
+  /** Chains a send after the previous one; a failed send ends the connection of {@code attempt}. */
+  private void inOrder(long attempt, Supplier<CompletableFuture<WebSocket>> send, String failure) {
+    sends = sends.thenCompose(previous -> send.get()).whenComplete((sent, error) -> {
       if (error != null) {
-        onSerial(() -> lost(attempt, "send failed: " + rootMessage(error)));
+        onSerial(() -> lost(attempt, failure + ": " + rootMessage(error)));
       }
     });
   }

@@ -59,6 +59,7 @@ public final class Collector implements AutoCloseable {
   private final Map<Venue, FeedListener> listeners = new EnumMap<>(Venue.class);
   private final Map<String, ExchangeStats> stats = new TreeMap<>();
   private final Subscriptions subscriptions;
+  private final SubscriptionLimits limits;
   private final EventOutlet outlet;
   private volatile Consumer<List<SubscriptionKey>> onChange = keys -> {};
   private final ScheduledExecutorService sampler;
@@ -76,6 +77,18 @@ public final class Collector implements AutoCloseable {
    */
   public Collector(Map<Venue, ConnectionSettings> settings, EventOutlet outlet, PrometheusRegistry registry,
       HttpClient http, Clock clock) {
+    this(settings, SubscriptionLimits.DEFAULTS, outlet, registry, http, clock);
+  }
+
+  /**
+   * @param settings where each enabled venue connects; venues absent are disabled
+   * @param limits bounds every subscription change is checked against
+   * @param outlet where subscribed events go
+   * @param registry where the collector's metrics are registered
+   */
+  public Collector(Map<Venue, ConnectionSettings> settings, SubscriptionLimits limits, EventOutlet outlet,
+      PrometheusRegistry registry, HttpClient http, Clock clock) {
+    this.limits = limits;
     this.outlet = outlet;
     this.subscriptions = new Subscriptions(clock);
     CollectorMetrics metrics = new CollectorMetrics(registry, this::connectionTotals);
@@ -115,13 +128,30 @@ public final class Collector implements AutoCloseable {
     return stats.containsKey(exchange);
   }
 
-  /** Adds subscriptions (all of an enabled exchange) and subscribes their channels. */
+  /**
+   * Adds subscriptions (all of an enabled exchange) and subscribes their channels.
+   *
+   * @throws SubscriptionLimitException with nothing added, when the set would exceed the limits
+   */
   public synchronized Subscriptions.Change subscribe(Collection<SubscriptionKey> keys) {
     checkOpen();
     for (SubscriptionKey key : keys) {
       if (!enabled(key.exchange())) {
         throw new IllegalArgumentException(key.exchange() + " is not enabled in this collector");
       }
+    }
+    Set<SubscriptionKey> after = new LinkedHashSet<>();
+    subscriptions.list().forEach(entry -> after.add(entry.key()));
+    after.addAll(keys);
+    Map<Venue, Integer> channelCounts = new EnumMap<>(Venue.class);
+    Map<Venue, Integer> perConnection = new EnumMap<>(Venue.class);
+    channelsByVenue(after).forEach((venue, channels) -> {
+      channelCounts.put(venue, channels.size());
+      perConnection.put(venue, venues.get(venue).protocol().maxChannelsPerConnection());
+    });
+    List<SubscriptionLimits.Violation> violations = limits.check(after.size(), channelCounts, perConnection);
+    if (!violations.isEmpty()) {
+      throw new SubscriptionLimitException(violations);
     }
     Subscriptions.Change change = subscriptions.add(keys);
     for (SubscriptionKey key : keys) {
@@ -158,17 +188,23 @@ public final class Collector implements AutoCloseable {
   }
 
   private void reconcile() {
-    Map<Venue, Set<String>> channels = new EnumMap<>(Venue.class);
-    for (Subscriptions.Entry entry : subscriptions.list()) {
-      SubscriptionKey key = entry.key();
-      Venue venue = Venue.of(key.exchange(), key.symbol());
-      VenueConnections connections = venues.get(venue);
-      channels.computeIfAbsent(venue, v -> new LinkedHashSet<>())
-          .addAll(connections.protocol().channels(key.type(), key.nativeSymbol()));
-    }
+    List<SubscriptionKey> keys = new ArrayList<>();
+    subscriptions.list().forEach(entry -> keys.add(entry.key()));
+    Map<Venue, Set<String>> channels = channelsByVenue(keys);
     for (VenueConnections connections : venues.values()) {
       connections.carry(channels.getOrDefault(connections.venue(), Set.of()));
     }
+  }
+
+  /** The exchange channels that carry {@code keys}, per venue, without duplicates. */
+  private Map<Venue, Set<String>> channelsByVenue(Collection<SubscriptionKey> keys) {
+    Map<Venue, Set<String>> channels = new EnumMap<>(Venue.class);
+    for (SubscriptionKey key : keys) {
+      Venue venue = Venue.of(key.exchange(), key.symbol());
+      channels.computeIfAbsent(venue, v -> new LinkedHashSet<>())
+          .addAll(venues.get(venue).protocol().channels(key.type(), key.nativeSymbol()));
+    }
+    return channels;
   }
 
   /**
@@ -207,6 +243,7 @@ public final class Collector implements AutoCloseable {
         .setMessagesPerSecond(totals.rate.perSecond())
         .setMessagesTotal(totals.events.sum())
         .setPublishedTotal(totals.published.sum())
+        .setShedTotal(totals.shed.sum())
         .setRejectedFramesTotal(exchange.rejects());
     boolean book = type == DataType.DATA_TYPE_BOOK_DELTA || type == DataType.DATA_TYPE_BOOK_SNAPSHOT;
     if (book) {

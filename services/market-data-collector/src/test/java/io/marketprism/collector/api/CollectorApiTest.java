@@ -17,6 +17,7 @@ import io.marketprism.collector.SimulatorFixture;
 import io.marketprism.collector.VenueEndpoints;
 import io.marketprism.collector.exchange.ExchangeRegistry;
 import io.marketprism.collector.feed.Collector;
+import io.marketprism.collector.instruments.InstrumentDirectory;
 import io.marketprism.collector.subscription.SymbolResolver;
 import io.marketprism.collector.v1.CollectorServiceGrpc;
 import io.marketprism.collector.v1.Feed;
@@ -57,6 +58,7 @@ class CollectorApiTest {
   /** Events the collector handed on, by subject. */
   private final Map<String, AtomicLong> published = new ConcurrentHashMap<>();
   private Collector collector;
+  private InstrumentDirectory instruments;
   private CollectorApi api;
   private Server server;
   private ManagedChannel channel;
@@ -76,7 +78,10 @@ class CollectorApiTest {
   void startApi() throws Exception {
     collector = new Collector(VenueEndpoints.of(SimulatorFixture.collectorConfig(simulator, Map.of())),
         this::record, new PrometheusRegistry(), HttpClient.newHttpClient(), Clock.systemUTC());
-    api = new CollectorApi(collector, new SymbolResolver(ExchangeRegistry.standard()), () -> false);
+    instruments = InstrumentDirectory.builder(HttpClient.newHttpClient(), new PrometheusRegistry())
+        .sources(VenueEndpoints.instrumentSources(SimulatorFixture.collectorConfig(simulator, Map.of())))
+        .build();
+    api = new CollectorApi(collector, instruments, new SymbolResolver(ExchangeRegistry.standard()), () -> false);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor().addService(api).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -93,6 +98,7 @@ class CollectorApiTest {
     channel.shutdownNow();
     server.shutdownNow();
     api.close();
+    instruments.close();
     collector.close();
   }
 

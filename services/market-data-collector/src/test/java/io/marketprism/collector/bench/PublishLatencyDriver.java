@@ -45,6 +45,11 @@ import java.util.function.LongSupplier;
  * time, and observe acks the same way: acks come back in publish order on one connection, so a poller that
  * sees the acked count grow from a to b stamps messages a..b-1 as acked now (resolution: its 20 µs park).
  *
+ * <p>Latency counts from when each message was <em>due</em> at the rate, not from when the sender got to it: the
+ * baseline's sender blocks on a full window, and stamping at send time would hide the backlog that builds behind it
+ * (coordinated omission) while the collector path, which never blocks its caller, shows its backlog in full. And
+ * each path runs once unmeasured first, so that neither is measured while the JIT is still compiling it.
+ *
  * <ul>
  *   <li><b>collector</b>: Binance trade frames (unique trade ids) through {@code BinanceFeed.handle} — the
  *       streaming parse, normalization, the collector's subscription filter and counters — into messaging's
@@ -77,8 +82,11 @@ public final class PublishLatencyDriver {
         DefaultStreams.ensure(connection, config.streams());
         System.out.printf(Locale.ROOT, "rate %,d msgs/s for %d s per run, %d in flight; first %.0f%% of each run is warm-up%n",
             rate, seconds, inFlight, WARM_UP_FRACTION * 100);
-        long[] baseline = baseline(connection, rate, count, inFlight);
-        long[] collector = collector(connection, config, rate, count);
+        int warmUp = Math.min(count, rate * 3);
+        baseline(connection, rate, warmUp, inFlight, 8_000_000_000L);
+        collector(connection, config, rate, warmUp, 2_000_000_000L);
+        long[] baseline = baseline(connection, rate, count, inFlight, 9_000_000_000L);
+        long[] collector = collector(connection, config, rate, count, 3_000_000_000L);
         report("baseline: jnats publishAsync", baseline);
         report("collector: frame → BinanceFeed → BoundedPublisher → ack", collector);
       }
@@ -91,11 +99,12 @@ public final class PublishLatencyDriver {
     }
   }
 
-  private static long[] baseline(Connection connection, int rate, int count, int inFlight) throws Exception {
+  /** @param base the first trade id: each run's ids are its own, so no publish is a duplicate of another's */
+  private static long[] baseline(Connection connection, int rate, int count, int inFlight, long base)
+      throws Exception {
     JetStream jetStream = connection.jetStream();
     Semaphore window = new Semaphore(inFlight);
     AtomicLong acked = new AtomicLong();
-    long base = 9_000_000_000L; // trade ids of this run, distinct from the collector run's
     return run(rate, count, acked::get, i -> {
       MarketEvent event = MarketEvent.newBuilder().setTrade(Trade.newBuilder()
           .setExchange("binance").setSymbol("BTC-USDT").setNativeSymbol("BTCUSDT").setTradeId(Long.toString(base + i))
@@ -113,7 +122,8 @@ public final class PublishLatencyDriver {
     });
   }
 
-  private static long[] collector(Connection connection, NatsConfig config, int rate, int count) throws Exception {
+  private static long[] collector(Connection connection, NatsConfig config, int rate, int count, long base)
+      throws Exception {
     BoundedPublisher publisher = BoundedPublisher.start(connection, config.publisher(), new PrometheusRegistry());
     // The venue's own connection is pointed at a closed port with a long backoff: it tries once and stays
     // quiet; frames come from this driver instead.
@@ -123,7 +133,6 @@ public final class PublishLatencyDriver {
         new PrometheusRegistry(), HttpClient.newHttpClient(), Clock.systemUTC())) {
       collector.subscribe(List.of(new SubscriptionKey("binance", "BTC-USDT", "BTCUSDT", DataType.DATA_TYPE_TRADE)));
       ExchangeFeed feed = Venue.BINANCE_SPOT.newProtocol().newFeed(collector.listener(Venue.BINANCE_SPOT));
-      long base = 3_000_000_000L;
       StringBuilder frame = new StringBuilder(256);
       long[] latencies = run(rate, count, publisher::acked, i -> {
         long now = System.currentTimeMillis();
@@ -141,7 +150,7 @@ public final class PublishLatencyDriver {
     }
   }
 
-  /** Sends {@code count} messages at {@code rate} in 1 ms bursts; returns each one's send→ack latency (ns). */
+  /** Sends {@code count} messages at {@code rate} in 1 ms bursts; returns each one's due→ack latency (ns). */
   private static long[] run(int rate, int count, LongSupplier acked, Sender sender) throws Exception {
     long[] sent = new long[count];
     long[] latency = new long[count];
@@ -172,7 +181,7 @@ public final class PublishLatencyDriver {
           LockSupport.parkNanos(wait);
         }
       }
-      sent[i] = System.nanoTime();
+      sent[i] = start + (long) i * 1_000_000_000L / rate;
       sender.send(i);
     }
     poller.join(TimeUnit.SECONDS.toMillis(30));

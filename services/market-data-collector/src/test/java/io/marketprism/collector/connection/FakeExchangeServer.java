@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -15,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -38,6 +41,7 @@ final class FakeExchangeServer implements AutoCloseable {
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final List<String> restRequests = new CopyOnWriteArrayList<>();
   private final AtomicInteger handshakes = new AtomicInteger();
+  private final AtomicInteger pongs = new AtomicInteger();
   private final AtomicReference<String> restBody = new AtomicReference<>("{}");
   private final Channel server;
   private final HttpServer rest;
@@ -52,6 +56,16 @@ final class FakeExchangeServer implements AutoCloseable {
             channel.pipeline()
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(65536))
+                .addLast(new ChannelOutboundHandlerAdapter() {
+                  // The protocol handler below answers pings itself; its pongs pass here on their way out.
+                  @Override
+                  public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
+                    if (message instanceof PongWebSocketFrame) {
+                      pongs.incrementAndGet();
+                    }
+                    super.write(ctx, message, promise);
+                  }
+                })
                 .addLast(new WebSocketServerProtocolHandler("/ws"))
                 .addLast(new SimpleChannelInboundHandler<TextWebSocketFrame>() {
                   @Override
@@ -105,6 +119,11 @@ final class FakeExchangeServer implements AutoCloseable {
   /** Completed WebSocket handshakes so far. */
   int handshakes() {
     return handshakes.get();
+  }
+
+  /** Pongs sent, one per WebSocket ping a client sent. */
+  int pongs() {
+    return pongs.get();
   }
 
   int openConnections() {

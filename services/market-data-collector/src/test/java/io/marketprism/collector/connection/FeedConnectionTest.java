@@ -132,6 +132,16 @@ class FeedConnectionTest {
   }
 
   @Test
+  void quietConnectionIsProbedWithPings() {
+    BinanceProtocol protocol = new BinanceProtocol(BinanceMarket.SPOT);
+    // Idle timeout 2 s: a probe after every 0.5 s of quiet. Nothing is pushed, so only the probes draw pongs.
+    open(protocol, protocol.channels(DataType.DATA_TYPE_TRADE, "BTCUSDT"),
+        settings().restUri(exchange.restUri()).idleTimeout(Duration.ofSeconds(2)).build());
+
+    await().atMost(WAIT).until(() -> exchange.pongs() >= 2);
+  }
+
+  @Test
   void reconnectsAndResubscribesBeforeTheExchangesConnectionLifetimeEnds() {
     BinanceProtocol protocol = new BinanceProtocol(BinanceMarket.SPOT);
     // Binance closes connections after 24 h; a margin of 24 h minus 300 ms renews this one after 300 ms.

@@ -56,6 +56,7 @@ class CollectorTest {
 
     assertThat(published).singleElement().satisfies(event -> assertThat(event.getTrade().getSymbol()).isEqualTo("BTC-USDT"));
     assertThat(trades().getPublishedTotal()).isEqualTo(1);
+    assertThat(trades().getShedTotal()).isZero();
     assertThat(trades().getMessagesTotal()).isEqualTo(1);
   }
 
@@ -74,6 +75,7 @@ class CollectorTest {
     assertThat(counter("marketprism_collector_events", "shed")).isEqualTo(10);
     assertThat(counter("marketprism_collector_events", "published")).isEqualTo(1);
     assertThat(trades().getPublishedTotal()).isEqualTo(1);
+    assertThat(trades().getShedTotal()).isEqualTo(10);
     assertThat(trades().getMessagesTotal()).isEqualTo(11);
     await().untilAsserted(() -> assertThat(trades().getLastError()).contains("events shed").contains("(10 since start)"));
   }

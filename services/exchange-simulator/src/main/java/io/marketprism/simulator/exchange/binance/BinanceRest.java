@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,7 +42,7 @@ public final class BinanceRest implements HttpEndpoint {
       return binanceError(405, -1000, "Only GET is supported here.");
     }
     boolean futures = uri.path().startsWith("/fapi");
-    String symbol = param(uri, "symbol").orElse("");
+    String symbol = HttpEndpoint.parameter(uri, "symbol").orElse("");
     if (symbol.isEmpty()) {
       return binanceError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
     }
@@ -57,7 +56,7 @@ public final class BinanceRest implements HttpEndpoint {
     }
     int limit;
     try {
-      limit = Integer.parseInt(param(uri, "limit").orElse(futures ? "500" : "100"));
+      limit = Integer.parseInt(HttpEndpoint.parameter(uri, "limit").orElse(futures ? "500" : "100"));
     } catch (NumberFormatException e) {
       return binanceError(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.");
     }
@@ -68,10 +67,6 @@ public final class BinanceRest implements HttpEndpoint {
     return HttpReply.ok(format.depthSnapshot(book, clock.millis()));
   }
 
-  private static Optional<String> param(QueryStringDecoder uri, String name) {
-    List<String> values = uri.parameters().get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
-  }
 
   private static HttpReply binanceError(int status, int code, String message) {
     return new HttpReply(status, "{\"code\":" + code + ",\"msg\":" + io.marketprism.simulator.feed.Json.quote(message) + "}");

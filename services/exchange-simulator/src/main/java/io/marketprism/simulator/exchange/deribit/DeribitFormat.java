@@ -68,6 +68,16 @@ final class DeribitFormat {
     amount(out, s.askLots());
   }
 
+  /** The data of a {@code quote.*} notification: the best levels and when they were current. */
+  void quote(StringBuilder out, MarketStats.View s) {
+    out.append("{\"timestamp\":").append(s.timeMs()).append(",\"instrument_name\":\"").append(instrument.symbol())
+        .append("\",\"best_bid_price\":");
+    price(out, s.bidTicks()).append(",\"best_bid_amount\":");
+    amount(out, s.bidLots()).append(",\"best_ask_price\":");
+    price(out, s.askTicks()).append(",\"best_ask_amount\":");
+    amount(out, s.askLots()).append('}');
+  }
+
   void ticker(StringBuilder out, MarketStats.View stats) {
     out.append('{');
     tickerFields(out, stats);

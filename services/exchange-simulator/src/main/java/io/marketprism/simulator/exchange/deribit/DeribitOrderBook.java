@@ -9,7 +9,6 @@ import io.marketprism.simulator.market.Market;
 import io.marketprism.simulator.market.Markets;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,8 +34,8 @@ public final class DeribitOrderBook implements HttpEndpoint {
   @Override
   public HttpReply handle(FullHttpRequest request, QueryStringDecoder uri) {
     long usIn = System.currentTimeMillis() * 1000;
-    String instrument = first(uri, "instrument_name").orElse("");
-    String depth = first(uri, "depth").orElse(Integer.toString(DEFAULT_DEPTH));
+    String instrument = HttpEndpoint.parameter(uri, "instrument_name").orElse("");
+    String depth = HttpEndpoint.parameter(uri, "depth").orElse(Integer.toString(DEFAULT_DEPTH));
     int parsedDepth;
     try {
       parsedDepth = Integer.parseInt(depth);
@@ -73,8 +72,4 @@ public final class DeribitOrderBook implements HttpEndpoint {
     return DeribitRpc.result(id, result.toString(), usIn);
   }
 
-  private static Optional<String> first(QueryStringDecoder uri, String name) {
-    List<String> values = uri.parameters().get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
-  }
 }

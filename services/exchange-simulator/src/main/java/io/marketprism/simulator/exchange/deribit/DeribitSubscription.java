@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * <p>{@code book.*}: a {@code snapshot} when added, then {@code change} notifications whose {@code prev_change_id}
  * is the previous notification's {@code change_id}: one per book update ({@code raw}), or the net effect of 100 ms of
  * updates ({@code 100ms}, a level added and removed within the window is not mentioned). The sequence-gap fault
- * withholds one change. {@code trades.*.100ms} batches the window's trades in one notification.
+ * withholds one change. {@code trades.*.100ms} batches the window's trades in one notification. {@code quote.*} and
+ * {@code ticker.*.raw} notify whenever the best bid or ask (price or amount) changes.
  *
  * <p>Confined to the market clock's thread, except {@link #sendSnapshot}, which runs under the market's lock.
  */
@@ -118,7 +119,8 @@ final class DeribitSubscription implements MarketListener {
 
   @Override
   public void onBookUpdate(Market market, BookUpdate update) {
-    if (channel.kind() == DeribitChannel.Kind.TICKER && channel.raw()) {
+    boolean quote = channel.kind() == DeribitChannel.Kind.QUOTE;
+    if (quote || (channel.kind() == DeribitChannel.Kind.TICKER && channel.raw())) {
       MarketStats.View top = market.stats();
       if (top.bidTicks() != sentBid || top.askTicks() != sentAsk || top.bidLots() != sentBidLots
           || top.askLots() != sentAskLots) {
@@ -126,7 +128,11 @@ final class DeribitSubscription implements MarketListener {
         sentAsk = top.askTicks();
         sentBidLots = top.bidLots();
         sentAskLots = top.askLots();
-        sendTicker(top);
+        if (quote) {
+          sendQuote(top);
+        } else {
+          sendTicker(top);
+        }
       }
       return;
     }
@@ -204,6 +210,9 @@ final class DeribitSubscription implements MarketListener {
           flushBookWindow(nowMs);
         }
       }
+      case QUOTE -> {
+        // sent on every change of the best levels (onBookUpdate), never on a timer
+      }
     }
   }
 
@@ -233,6 +242,13 @@ final class DeribitSubscription implements MarketListener {
       entry(!first, size == 0 ? "delete" : existed ? "change" : "new", level.getKey(), size);
       first = false;
     }
+  }
+
+  private void sendQuote(MarketStats.View stats) {
+    DeribitFormat.notification(frame.delete(0, frame.length()), channel.name());
+    format.quote(frame, stats);
+    frame.append("}}");
+    connection.sendData(frame);
   }
 
   private void sendTicker(MarketStats.View stats) {

@@ -53,6 +53,33 @@ class DeribitFeedTest {
   }
 
   @Test
+  void quoteChannelSendsTheBestLevelsOnEveryChange() throws Exception {
+    try (Client client = new Client(simulator, "/ws/api/v2")) {
+      client.send(subscribe("quote.BTC-PERPETUAL"));
+      assertThat(TestFeeds.parse(client.next()).get("result").get(0).asText()).isEqualTo("quote.BTC-PERPETUAL");
+      String previous = null;
+      for (int i = 0; i < 10; i++) {
+        JsonNode params = TestFeeds.parse(client.next()).get("params");
+        assertThat(params.get("channel").asText()).isEqualTo("quote.BTC-PERPETUAL");
+        JsonNode quote = params.get("data");
+        assertThat(quote.get("instrument_name").asText()).isEqualTo("BTC-PERPETUAL");
+        assertThat(quote.get("timestamp").isIntegralNumber()).isTrue();
+        for (String field : new String[] {"best_bid_price", "best_bid_amount", "best_ask_price", "best_ask_amount"}) {
+          assertThat(quote.get(field).isNumber()).as(field).isTrue();
+        }
+        assertThat(quote.size()).isEqualTo(6);
+        assertThat(quote.get("best_bid_price").decimalValue()).isLessThan(quote.get("best_ask_price").decimalValue());
+        assertThat(quote.get("best_bid_price").decimalValue().remainder(new BigDecimal("0.5")).signum()).isZero();
+        assertThat(quote.get("best_ask_amount").decimalValue().remainder(BigDecimal.TEN).signum()).isZero();
+        String levels = quote.get("best_bid_price") + "/" + quote.get("best_bid_amount") + "/"
+            + quote.get("best_ask_price") + "/" + quote.get("best_ask_amount");
+        assertThat(levels).as("a quote is sent only when the best levels change").isNotEqualTo(previous);
+        previous = levels;
+      }
+    }
+  }
+
+  @Test
   void bookSnapshotThenChangesChainedByChangeId() throws Exception {
     for (String interval : new String[] {"raw", "100ms"}) {
       try (Client client = new Client(simulator, "/ws/api/v2")) {
