@@ -13,11 +13,15 @@ import io.marketprism.controlplane.registry.NatsRegistryStore;
 import io.marketprism.controlplane.registry.Registry;
 import io.marketprism.controlplane.registry.RegistryStore;
 import io.marketprism.controlplane.registry.RegistryView;
+import io.marketprism.controlplane.snapshot.EnvoySettings;
 import io.marketprism.controlplane.snapshot.MeshNodeGroup;
 import io.marketprism.controlplane.snapshot.RequestedNames;
+import io.marketprism.controlplane.snapshot.SnapshotBuilder;
 import io.marketprism.controlplane.snapshot.SnapshotPublisher;
 import io.marketprism.controlplane.xds.CsdsService;
+import io.marketprism.controlplane.xds.NackAwareConfigWatcher;
 import io.marketprism.controlplane.xds.NodeTracker;
+import io.marketprism.controlplane.xds.SidecarRegistrar;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
@@ -48,6 +52,10 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+  /** An Envoy sidecar's instance lease, renewed while its ADS stream lives (as the service kit's default). */
+  private static final Duration SIDECAR_LEASE = Duration.ofSeconds(30);
+  /** How long a sidecar's instance drains after its stream ends (as the service kit's default). */
+  private static final Duration SIDECAR_DRAIN = Duration.ofSeconds(10);
 
   /**
    * @param natsUrl the NATS server holding the registry bucket
@@ -57,31 +65,41 @@ public final class ControlPlane implements AutoCloseable {
    * @param health how instances are health-checked
    * @param reapInterval how often expired leases and finished drains are removed
    * @param snapshotDebounce changes within this window share one snapshot rebuild
+   * @param envoy what Envoy sidecars and gateways get beyond the registry and the policy
    */
   public record Settings(
       String natsUrl, String bucket, Optional<Path> policyFile, Duration policyPoll, HealthCheckSettings health,
-      Duration reapInterval, Duration snapshotDebounce, Clock clock) {
+      Duration reapInterval, Duration snapshotDebounce, Clock clock, EnvoySettings envoy) {
 
     public static Settings defaults(String natsUrl) {
       return new Settings(natsUrl, "mesh-registry", Optional.empty(), Duration.ofSeconds(2),
           new HealthCheckSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3),
-          Duration.ofSeconds(1), Duration.ofMillis(20), Clock.systemUTC());
+          Duration.ofSeconds(1), Duration.ofMillis(20), Clock.systemUTC(), EnvoySettings.defaults());
+    }
+
+    public Settings withEnvoy(EnvoySettings envoy) {
+      return new Settings(
+          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withBucket(String bucket) {
-      return new Settings(natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock);
+      return new Settings(
+          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withPolicyFile(Path file) {
-      return new Settings(natsUrl, bucket, Optional.of(file), policyPoll, health, reapInterval, snapshotDebounce, clock);
+      return new Settings(
+          natsUrl, bucket, Optional.of(file), policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withHealth(HealthCheckSettings health) {
-      return new Settings(natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock);
+      return new Settings(
+          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withPolicyPoll(Duration poll) {
-      return new Settings(natsUrl, bucket, policyFile, poll, health, reapInterval, snapshotDebounce, clock);
+      return new Settings(
+          natsUrl, bucket, policyFile, poll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
   }
 
@@ -151,14 +169,20 @@ public final class ControlPlane implements AutoCloseable {
         : PolicySource.fixed(io.marketprism.controlplane.policy.MeshPolicy.EMPTY);
     closeInReverse.add(policy);
 
+    SnapshotBuilder builder = new SnapshotBuilder(settings.envoy());
+    // a gateway route to a service missing from the contracts is a configuration error: refuse to start with it
+    builder.checkGatewayRoutes();
     RequestedNames requested = new RequestedNames();
     SimpleCache<String> cache = new SimpleCache<>(new MeshNodeGroup());
-    publisher = new SnapshotPublisher(cache, view, policy, requested, settings.snapshotDebounce().toMillis());
+    publisher = new SnapshotPublisher(cache, view, policy, requested, settings.snapshotDebounce().toMillis(), builder);
     closeInReverse.add(publisher);
     publisher.start();
 
     tracker = new NodeTracker(requested);
-    discovery = new V3DiscoveryServer(tracker, cache);
+    SidecarRegistrar sidecars = new SidecarRegistrar(registry, settings.envoy().inboundPort(),
+        settings.envoy().healthPort(), SIDECAR_LEASE, SIDECAR_DRAIN);
+    closeInReverse.add(sidecars);
+    discovery = new V3DiscoveryServer(List.of(tracker, sidecars), new NackAwareConfigWatcher(cache, tracker));
     csds = new CsdsService(tracker);
   }
 
@@ -166,7 +190,9 @@ public final class ControlPlane implements AutoCloseable {
   public List<BindableService> grpcServices() {
     return List.of(
         () -> io.grpc.ServerInterceptors.intercept(new RegistryApi(registry), new CallerIdentity()),
-        discovery.getAggregatedDiscoveryServiceImpl(),
+        // the registrar takes a sidecar's instance address from its ADS stream's peer
+        () -> io.grpc.ServerInterceptors.intercept(
+            discovery.getAggregatedDiscoveryServiceImpl(), SidecarRegistrar.peerAddress()),
         csds);
   }
 

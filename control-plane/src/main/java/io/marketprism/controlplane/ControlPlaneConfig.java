@@ -6,7 +6,13 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import io.marketprism.controlplane.snapshot.EnvoySettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.hibernate.validator.constraints.Range;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -31,6 +37,18 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * policy:
  *   file: ""                 # the mesh policy YAML; empty = no policy (xDS defaults, plaintext)
  *   poll-interval: 2s
+ * envoy:                     # Envoy nodes (see EnvoyNode for how they are told apart); defaults shown
+ *   cert-dir: /etc/marketprism/certs   # cert.pem, key.pem, ca.pem on each Envoy's file system (SDS secrets)
+ *   inbound-port: 15006                # a sidecar's mTLS listener
+ *   health-port: 15021                 # a sidecar's plaintext grpc.health.v1 listener (the control plane's checks)
+ *   service-ports: {market-data-collector: 7101, data-storage: 7102, ...}   # outbound listeners 127.0.0.1:<port>
+ *   gateway:
+ *     port: 8000
+ *     jwt: {issuer: marketprism, audiences: [marketprism-api], jwks-uri: "",
+ *           jwks-file: /etc/marketprism/jwt/jwks.json, jwks-cache-duration: 5m}
+ *     rate-limit: {max-tokens: 200, tokens-per-fill: 100, fill-interval: 1s}
+ *     cors-origins: ["http://localhost:3000"]
+ *     routes: {marketprism.storage.v1.StorageService: data-storage, ...}   # gRPC service → mesh service
  * }</pre>
  */
 public class ControlPlaneConfig extends ServiceConfig {
@@ -40,6 +58,7 @@ public class ControlPlaneConfig extends ServiceConfig {
   @Valid @NotNull private RegistrySection registry = new RegistrySection();
   @Valid @NotNull private HealthCheck healthCheck = new HealthCheck();
   @Valid @NotNull private Policy policy = new Policy();
+  @Valid @NotNull private Envoy envoy = new Envoy();
 
   public ControlPlaneConfig() {
     super(7100);
@@ -63,6 +82,10 @@ public class ControlPlaneConfig extends ServiceConfig {
 
   public Policy policy() {
     return policy;
+  }
+
+  public Envoy envoy() {
+    return envoy;
   }
 
   /** The admin HTTP port: {@code /healthz}, {@code /nodes}, {@code /registry}, {@code /policy}, {@code /snapshots}. */
@@ -159,6 +182,92 @@ public class ControlPlaneConfig extends ServiceConfig {
 
     public Duration pollInterval() {
       return pollInterval;
+    }
+  }
+
+  /** What Envoy sidecars and the edge gateway get beyond the registry and the mesh policy. */
+  public static class Envoy {
+    private static final String SERVICE_NAME = "[a-z][a-z0-9-]{0,62}";
+    private static final EnvoySettings DEFAULTS = EnvoySettings.defaults();
+
+    @NotBlank private String certDir = DEFAULTS.certDir();
+
+    @Range(min = 1, max = 65535)
+    private int inboundPort = DEFAULTS.inboundPort();
+
+    @Range(min = 1, max = 65535)
+    private int healthPort = DEFAULTS.healthPort();
+
+    @NotNull
+    private Map<@Pattern(regexp = SERVICE_NAME, message = "must be a service name") String,
+        @NotNull @Range(min = 1, max = 65535) Integer> servicePorts = new LinkedHashMap<>(DEFAULTS.servicePorts());
+
+    @Valid @NotNull private Gateway gateway = new Gateway();
+
+    public EnvoySettings settings() {
+      return new EnvoySettings(certDir, inboundPort, healthPort, servicePorts, gateway.settings());
+    }
+
+    /** The edge gateway. */
+    public static class Gateway {
+      private static final EnvoySettings.Gateway DEFAULTS = EnvoySettings.Gateway.defaults();
+
+      @Range(min = 1, max = 65535)
+      private int port = DEFAULTS.port();
+
+      @Valid @NotNull private Jwt jwt = new Jwt();
+      @Valid @NotNull private RateLimit rateLimit = new RateLimit();
+      @NotNull private List<@NotBlank String> corsOrigins = new ArrayList<>(DEFAULTS.corsOrigins());
+
+      @NotNull
+      private Map<@NotBlank String, @NotNull @Pattern(regexp = SERVICE_NAME, message = "must be a service name") String>
+          routes = new LinkedHashMap<>(DEFAULTS.routes());
+
+      EnvoySettings.Gateway settings() {
+        return new EnvoySettings.Gateway(port, jwt.settings(), rateLimit.settings(), corsOrigins, routes);
+      }
+    }
+
+    /** JWT authentication at the gateway: keys from {@code jwks-uri} when set, else from {@code jwks-file}. */
+    public static class Jwt {
+      private static final EnvoySettings.Jwt DEFAULTS = EnvoySettings.Gateway.defaults().jwt();
+
+      @NotBlank private String issuer = DEFAULTS.issuer();
+      @NotNull private List<@NotBlank String> audiences = new ArrayList<>(DEFAULTS.audiences());
+
+      @NotNull
+      @Pattern(regexp = "(https?://[^\\s/]+/\\S*)?", message = "must be empty or an http(s)://host/path URL")
+      private String jwksUri = "";
+
+      @NotBlank private String jwksFile = DEFAULTS.jwksFile();
+
+      @NotNull
+      @DurationMin(seconds = 1)
+      private Duration jwksCacheDuration = DEFAULTS.jwksCacheDuration();
+
+      EnvoySettings.Jwt settings() {
+        return new EnvoySettings.Jwt(issuer, audiences, jwksUri.isEmpty() ? Optional.empty() : Optional.of(jwksUri),
+            jwksFile, jwksCacheDuration);
+      }
+    }
+
+    /** The gateway's token bucket. */
+    public static class RateLimit {
+      private static final EnvoySettings.RateLimit DEFAULTS = EnvoySettings.Gateway.defaults().rateLimit();
+
+      @Min(1)
+      private int maxTokens = DEFAULTS.maxTokens();
+
+      @Min(1)
+      private int tokensPerFill = DEFAULTS.tokensPerFill();
+
+      @NotNull
+      @DurationMin(millis = 50)
+      private Duration fillInterval = DEFAULTS.fillInterval();
+
+      EnvoySettings.RateLimit settings() {
+        return new EnvoySettings.RateLimit(maxTokens, tokensPerFill, fillInterval);
+      }
     }
   }
 }

@@ -33,7 +33,8 @@ public final class ControlPlaneService extends MarketPrismService<ControlPlaneCo
             config.healthCheck().healthyThreshold(), config.healthCheck().unhealthyThreshold()),
         config.registry().reapInterval(),
         Duration.ofMillis(20),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        config.envoy().settings());
     ControlPlane controlPlane = ctx.shutdown().register("control plane", ControlPlane.start(settings));
     ctx.shutdown().register("admin endpoint",
         AdminServer.start(config.admin().host(), config.admin().port(), controlPlane, ctx.health()));

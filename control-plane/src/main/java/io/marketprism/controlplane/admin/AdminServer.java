@@ -136,6 +136,7 @@ public final class AdminServer implements AutoCloseable {
           s.put("routes", snapshot.routes().version());
           s.put("clusters", snapshot.clusters().version());
           s.put("endpoints", snapshot.endpoints().version());
+          s.put("secrets", snapshot.secrets().version());
         }
         cp.snapshots().rejection(g).ifPresent(r -> s.put("refused", r));
         return s;

@@ -71,12 +71,14 @@ final class ClientResources {
   static final String HCM_FILTER = "envoy.filters.network.http_connection_manager";
   static final String TLS_SOCKET = "envoy.transport_sockets.tls";
 
+  final String service;
   final Listener listener;
   final RouteConfiguration routes;
   final List<Cluster> clusters = new ArrayList<>();
   final List<ClusterLoadAssignment> endpoints = new ArrayList<>();
 
   ClientResources(String service, ServicePolicy policy, List<Instance> instances) {
+    this.service = service;
     this.listener = listener(service, policy);
     Set<String> versions = new LinkedHashSet<>();
     policy.split().forEach(v -> versions.add(v.version()));
@@ -162,7 +164,7 @@ final class ClientResources {
     return RouteConfiguration.newBuilder().setName(MeshNames.routeConfig(service)).addVirtualHosts(host).build();
   }
 
-  private static RouteAction.Builder action(ServicePolicy policy) {
+  static RouteAction.Builder action(ServicePolicy policy) {
     RouteAction.Builder action = RouteAction.newBuilder();
     policy.timeout().ifPresent(t -> action
         // Envoy reads timeout; gRPC clients read max_stream_duration (gRFC A31)

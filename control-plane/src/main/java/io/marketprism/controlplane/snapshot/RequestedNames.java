@@ -21,10 +21,10 @@ public final class RequestedNames {
   private final Map<String, Set<String>> listenersByGroup = new ConcurrentHashMap<>();
   private final List<Runnable> onNewName = new CopyOnWriteArrayList<>();
 
-  /** Records names; runs the listeners if any is new. */
+  /** Records names (none: a wildcard request, as Envoy's); runs the listeners if the group or any name is new. */
   public void add(String group, Collection<String> listenerNames) {
+    boolean added = !listenersByGroup.containsKey(group);
     Set<String> names = listenersByGroup.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet());
-    boolean added = false;
     for (String name : listenerNames) {
       added |= names.add(name);
     }

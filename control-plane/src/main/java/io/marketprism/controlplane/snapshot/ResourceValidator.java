@@ -15,14 +15,18 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a group's resources before they reach the cache: every reference resolves, every weight is positive, every
- * listener has the shape gRPC accepts. A resource a client NACKs would otherwise be resent in a loop (the cache
+ * Checks a group's resources before they reach the cache: every reference resolves (listener → route configuration,
+ * route → cluster, cluster → endpoints, TLS context → SDS secret), every weight is positive, every gRPC server listener
+ * has the shape gRPC accepts. A resource a client NACKs would otherwise be resent in a loop (the cache
  * resends the same version to a node that rejected it), so an invalid snapshot is refused here and the group keeps
  * its last good one. Stateless and thread-safe.
  */
@@ -44,6 +48,9 @@ public final class ResourceValidator {
     Set<String> endpointNames = new HashSet<>();
     snapshot.endpoints().forEach(e -> endpointNames.add(e.getClusterName()));
 
+    Set<String> secretNames = new HashSet<>();
+    snapshot.secrets().forEach(x -> secretNames.add(x.getName()));
+
     Set<String> seen = new HashSet<>();
     for (Listener listener : snapshot.listeners()) {
       String where = "listener " + listener.getName();
@@ -59,7 +66,8 @@ public final class ResourceValidator {
           checkFilters(hcm, where, problems);
         }
       } else {
-        if (!listener.getAddress().getSocketAddress().getAddress().equals("0.0.0.0")
+        boolean grpcServer = listener.getName().startsWith(MeshNames.SERVER_LISTENER_PREFIX);
+        if (grpcServer && !listener.getAddress().getSocketAddress().getAddress().equals("0.0.0.0")
             || listener.getAddress().getSocketAddress().getPortValue() <= 0) {
           problems.add(where + ": a server listener must be bound to 0.0.0.0 and a port");
         }
@@ -67,42 +75,51 @@ public final class ResourceValidator {
           problems.add(where + ": no filter chain");
         }
         for (FilterChain chain : listener.getFilterChainsList()) {
+          if (chain.hasTransportSocket()) {
+            DownstreamTlsContext tls =
+                unpack(chain.getTransportSocket().getTypedConfig(), DownstreamTlsContext.class, where, problems);
+            if (tls != null) {
+              checkSecrets(tls.getCommonTlsContext(), secretNames, where, problems);
+            }
+          }
           for (Filter filter : chain.getFiltersList()) {
             HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class, where, problems);
-            if (hcm != null) {
-              if (!hcm.hasRouteConfig()) {
-                problems.add(where + ": a server listener needs an inline route configuration");
-              }
-              checkFilters(hcm, where, problems);
+            if (hcm == null) {
+              continue;
             }
+            if (grpcServer && !hcm.hasRouteConfig()) {
+              problems.add(where + ": a server listener needs an inline route configuration");
+            } else if (hcm.hasRds()) {
+              if (!routeNames.contains(hcm.getRds().getRouteConfigName())) {
+                problems.add(where + ": route configuration " + hcm.getRds().getRouteConfigName() + " does not exist");
+              }
+            } else if (hcm.hasRouteConfig()) {
+              checkRoutes(hcm.getRouteConfig(), clusterNames, problems);
+            } else {
+              problems.add(where + ": no route configuration");
+            }
+            checkFilters(hcm, where, problems);
           }
         }
       }
     }
     for (RouteConfiguration routes : snapshot.routes()) {
-      for (VirtualHost host : routes.getVirtualHostsList()) {
-        for (Route route : host.getRoutesList()) {
-          String where = "route configuration " + routes.getName();
-          if (route.getRoute().hasWeightedClusters()) {
-            long total = 0;
-            for (WeightedCluster.ClusterWeight w : route.getRoute().getWeightedClusters().getClustersList()) {
-              total += w.getWeight().getValue();
-              if (!clusterNames.contains(w.getName())) {
-                problems.add(where + ": cluster " + w.getName() + " does not exist");
-              }
-            }
-            if (total <= 0) {
-              problems.add(where + ": weighted clusters with total weight 0");
-            }
-          } else if (!clusterNames.contains(route.getRoute().getCluster())) {
-            problems.add(where + ": cluster " + route.getRoute().getCluster() + " does not exist");
-          }
-        }
-      }
+      checkRoutes(routes, clusterNames, problems);
     }
     for (Cluster cluster : snapshot.clusters()) {
       if (cluster.getType() == Cluster.DiscoveryType.EDS && !endpointNames.contains(cluster.getEdsClusterConfig().getServiceName())) {
         problems.add("cluster " + cluster.getName() + ": endpoints " + cluster.getEdsClusterConfig().getServiceName() + " do not exist");
+      }
+      if (cluster.getType() != Cluster.DiscoveryType.EDS && cluster.getLoadAssignment().getEndpointsCount() == 0) {
+        problems.add("cluster " + cluster.getName() + ": a cluster without EDS needs its endpoints inline");
+      }
+      if (cluster.hasTransportSocket() && cluster.getTransportSocket().getTypedConfig().is(UpstreamTlsContext.class)) {
+        String where = "cluster " + cluster.getName();
+        UpstreamTlsContext tls =
+            unpack(cluster.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class, where, problems);
+        if (tls != null) {
+          checkSecrets(tls.getCommonTlsContext(), secretNames, where, problems);
+        }
       }
     }
     for (ClusterLoadAssignment cla : snapshot.endpoints()) {
@@ -120,6 +137,48 @@ public final class ResourceValidator {
     }
     if (!problems.isEmpty()) {
       throw new InvalidSnapshotException(String.join("; ", problems));
+    }
+  }
+
+  private static void checkRoutes(RouteConfiguration routes, Set<String> clusterNames, List<String> problems) {
+    String where = "route configuration " + routes.getName();
+    for (VirtualHost host : routes.getVirtualHostsList()) {
+      for (Route route : host.getRoutesList()) {
+        if (!route.hasRoute()) {
+          continue;
+        }
+        if (route.getRoute().hasWeightedClusters()) {
+          long total = 0;
+          for (WeightedCluster.ClusterWeight w : route.getRoute().getWeightedClusters().getClustersList()) {
+            total += w.getWeight().getValue();
+            if (!clusterNames.contains(w.getName())) {
+              problems.add(where + ": cluster " + w.getName() + " does not exist");
+            }
+          }
+          if (total <= 0) {
+            problems.add(where + ": weighted clusters with total weight 0");
+          }
+        } else if (!clusterNames.contains(route.getRoute().getCluster())) {
+          problems.add(where + ": cluster " + route.getRoute().getCluster() + " does not exist");
+        }
+      }
+    }
+  }
+
+  /** Every SDS secret a TLS context names must be in the snapshot (Envoy would wait for it forever). */
+  private static void checkSecrets(CommonTlsContext tls, Set<String> secretNames, String where, List<String> problems) {
+    List<String> names = new ArrayList<>();
+    tls.getTlsCertificateSdsSecretConfigsList().forEach(c -> names.add(c.getName()));
+    if (tls.hasCombinedValidationContext()) {
+      names.add(tls.getCombinedValidationContext().getValidationContextSdsSecretConfig().getName());
+    }
+    if (tls.hasValidationContextSdsSecretConfig()) {
+      names.add(tls.getValidationContextSdsSecretConfig().getName());
+    }
+    for (String name : names) {
+      if (!secretNames.contains(name)) {
+        problems.add(where + ": SDS secret " + name + " does not exist");
+      }
     }
   }
 

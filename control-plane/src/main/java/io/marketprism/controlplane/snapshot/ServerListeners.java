@@ -87,7 +87,7 @@ final class ServerListeners {
   }
 
   /** ALLOW rules: one policy per rule, matching the caller's SPIFFE id and the method paths. */
-  private static io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC rbacFilter(ServicePolicy.Rbac rbac) {
+  static io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC rbacFilter(ServicePolicy.Rbac rbac) {
     RBAC.Builder rules = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
     int index = 0;
     for (ServicePolicy.RbacRule rule : rbac.allow()) {

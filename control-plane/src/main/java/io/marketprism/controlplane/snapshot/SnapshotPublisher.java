@@ -44,7 +44,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final PolicySource policy;
   private final RequestedNames requested;
   private final long debounceMillis;
-  private final SnapshotBuilder builder = new SnapshotBuilder();
+  private final SnapshotBuilder builder;
   private final ResourceValidator validator = new ResourceValidator();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "snapshot-builder");
@@ -59,6 +59,13 @@ public final class SnapshotPublisher implements AutoCloseable {
 
   public SnapshotPublisher(
       SimpleCache<String> cache, RegistryView registry, PolicySource policy, RequestedNames requested, long debounceMillis) {
+    this(cache, registry, policy, requested, debounceMillis, new SnapshotBuilder());
+  }
+
+  public SnapshotPublisher(
+      SimpleCache<String> cache, RegistryView registry, PolicySource policy, RequestedNames requested,
+      long debounceMillis, SnapshotBuilder builder) {
+    this.builder = builder;
     this.cache = cache;
     this.registry = registry;
     this.policy = policy;
@@ -114,7 +121,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         resources.endpoints(), version(resources.endpoints()),
         resources.listeners(), version(resources.listeners()),
         resources.routes(), version(resources.routes()),
-        List.of(), "0");
+        resources.secrets(), version(resources.secrets()));
     Snapshot previous = cache.getSnapshot(group);
     if (previous != null && sameVersions(previous, snapshot)) {
       return;
@@ -126,7 +133,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     return a.clusters().version().equals(b.clusters().version())
         && a.endpoints().version().equals(b.endpoints().version())
         && a.listeners().version().equals(b.listeners().version())
-        && a.routes().version().equals(b.routes().version());
+        && a.routes().version().equals(b.routes().version())
+        && a.secrets().version().equals(b.secrets().version());
   }
 
   /** A content hash: equal resources give equal versions whatever the order of map entries. */

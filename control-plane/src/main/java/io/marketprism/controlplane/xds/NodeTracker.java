@@ -37,6 +37,8 @@ public final class NodeTracker implements DiscoveryServerCallbacks {
   private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
   private final AtomicLong nacks = new AtomicLong();
   private final AtomicLong acks = new AtomicLong();
+  /** NACKed version by node id, type and nonce, until {@link NackAwareConfigWatcher} takes it (right after). */
+  private final Map<String, String> rejectedVersions = new ConcurrentHashMap<>();
 
   public NodeTracker(RequestedNames requested) {
     this.requested = requested;
@@ -102,6 +104,9 @@ public final class NodeTracker implements DiscoveryServerCallbacks {
         status.nackError = Optional.of(request.getErrorDetail().getMessage());
         status.nackCount++;
         nacks.incrementAndGet();
+        if (request.getResponseNonce().equals(status.sentNonce)) {
+          rejectedVersions.put(rejectionKey(request), status.sentVersion);
+        }
         log.atWarn()
             .addKeyValue("node_id", stream.node.getId())
             .addKeyValue("xds_type", type)
@@ -154,6 +159,18 @@ public final class NodeTracker implements DiscoveryServerCallbacks {
     });
     out.sort(Comparator.comparing((NodeStatus n) -> n.node().getId()).thenComparing(NodeStatus::streamId));
     return out;
+  }
+
+  /**
+   * The version {@code nack} rejected, if this tracker saw it sent; each NACK's answer is taken once. Called by the
+   * config watcher after this tracker's request callback, on the same request.
+   */
+  Optional<String> takeRejectedVersion(DiscoveryRequest nack) {
+    return Optional.ofNullable(rejectedVersions.remove(rejectionKey(nack)));
+  }
+
+  private static String rejectionKey(DiscoveryRequest request) {
+    return request.getNode().getId() + '\n' + request.getTypeUrl() + '\n' + request.getResponseNonce();
   }
 
   public long nackCount() {

@@ -20,6 +20,7 @@ import io.grpc.xds.XdsServerCredentials;
 import io.marketprism.common.v1.Endpoint;
 import io.marketprism.controlplane.ControlPlane;
 import io.marketprism.controlplane.health.HealthCheckSettings;
+import io.marketprism.controlplane.snapshot.EnvoySettings;
 import io.marketprism.registry.v1.Instance;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,9 +51,16 @@ public final class MeshHarness implements AutoCloseable {
   private Server controlServer;
   private final Path policyFile;
   private final String bucket;
+  private final EnvoySettings envoy;
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   public MeshHarness(String natsUrl, Path dir, String policyYaml) throws Exception {
+    this(natsUrl, dir, policyYaml, EnvoySettings.defaults());
+  }
+
+  /** With what Envoy nodes get set to {@code envoy} (ports, certificate directory, gateway). */
+  public MeshHarness(String natsUrl, Path dir, String policyYaml, EnvoySettings envoy) throws Exception {
+    this.envoy = envoy;
     policyFile = dir.resolve("mesh-policy.yaml");
     Files.writeString(policyFile, policyYaml);
     bucket = "mesh-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -62,6 +70,7 @@ public final class MeshHarness implements AutoCloseable {
 
   private void startControlPlane(int port) throws Exception {
     controlPlane = ControlPlane.start(ControlPlane.Settings.defaults(natsUrl)
+        .withEnvoy(envoy)
         .withBucket(bucket)
         .withPolicyFile(policyFile)
         .withPolicyPoll(Duration.ofMillis(100))
@@ -154,10 +163,19 @@ public final class MeshHarness implements AutoCloseable {
 
   public ManagedChannel client(
       String service, String cluster, ChannelCredentials fallback, Map<String, Object> certificateProviders) {
+    return channel(service, fallback, bootstrap(cluster, certificateProviders));
+  }
+
+  /** An xDS channel to {@code xds:///<target>} with a bootstrap of the caller's (any node identity). */
+  public ManagedChannel channel(String target, Map<String, Object> bootstrap) {
+    return channel(target, InsecureChannelCredentials.create(), bootstrap);
+  }
+
+  private ManagedChannel channel(String target, ChannelCredentials fallback, Map<String, Object> bootstrap) {
     String scheme = "xds-test-" + SCHEMES.incrementAndGet();
     ManagedChannel channel = withResolver(
-        Grpc.newChannelBuilder(scheme + ":///" + service, XdsChannelCredentials.create(fallback)),
-        XdsNameResolverProvider.createForTest(scheme, bootstrap(cluster, certificateProviders)))
+        Grpc.newChannelBuilder(scheme + ":///" + target, XdsChannelCredentials.create(fallback)),
+        XdsNameResolverProvider.createForTest(scheme, bootstrap))
         .build();
     closing.add(channel::shutdownNow);
     return channel;
