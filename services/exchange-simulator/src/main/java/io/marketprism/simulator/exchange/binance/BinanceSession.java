@@ -79,15 +79,22 @@ final class BinanceSession implements ProtocolSession {
           error(2, "Invalid request: params must be a non-empty list of stream names", id);
           return;
         }
+        // every name is checked before any is applied, and the answer goes out before the first data frame of a
+        // new stream, as Binance does
         for (JsonNode param : params) {
-          String name = param.asText();
-          boolean ok = method.equals("SUBSCRIBE") ? subscribe(name) : unsubscribe(name);
-          if (!ok) {
-            error(2, "Invalid request: unknown stream " + name, id);
+          if (BinanceStreamName.parse(param.asText(), exchange == Exchange.BINANCE_FUTURES).isEmpty()) {
+            error(2, "Invalid request: unknown stream " + param.asText(), id);
             return;
           }
         }
         connection.send("{\"result\":null,\"id\":" + id + "}");
+        for (JsonNode param : params) {
+          if (method.equals("SUBSCRIBE")) {
+            subscribe(param.asText());
+          } else {
+            unsubscribe(param.asText());
+          }
+        }
       }
       case "LIST_SUBSCRIPTIONS" -> {
         StringBuilder out = new StringBuilder("{\"result\":[");
