@@ -10,7 +10,7 @@ import java.util.Map;
  * @param kind {@link #INFRASTRUCTURE} or {@link #SERVICE}
  * @param address its main endpoint, {@code 127.0.0.1:<port>}
  * @param endpoints further named endpoints ({@code http}, {@code admin}, {@code monitor}, {@code
- *     tcp}, ...)
+ *     tcp}, {@code health_address} of a mesh service, ...)
  * @param pid the OS process id while it runs, else -1
  * @param startedAt the process's start instant as the OS reports it (guards against pid reuse), or
  *     null
@@ -33,8 +33,19 @@ public record ComponentState(
   public static final String INFRASTRUCTURE = "infrastructure";
   public static final String SERVICE = "service";
 
+  /**
+   * The endpoint naming a mesh service's plaintext {@code grpc.health.v1} port ({@code host:port});
+   * its gRPC port requires a client certificate.
+   */
+  public static final String HEALTH_ADDRESS = "health_address";
+
   public ComponentState {
     endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
+  }
+
+  /** Where a plaintext health check reaches the component: its health port, else its address. */
+  String healthCheckAddress() {
+    return endpoints.getOrDefault(HEALTH_ADDRESS, address);
   }
 
   ComponentState with(String newStatus, long newPid, String newStartedAt, String newMessage) {

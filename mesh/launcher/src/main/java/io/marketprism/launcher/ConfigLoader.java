@@ -3,11 +3,14 @@ package io.marketprism.launcher;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.marketprism.kit.config.Durations;
+import io.marketprism.launcher.LauncherConfig.MeshSettings;
 import io.marketprism.launcher.LauncherConfig.ServiceSettings;
 import io.marketprism.supervisor.JavaServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +31,16 @@ import java.util.TreeSet;
  *   http-port: 18123
  *   tcp-port: 19000
  * jvm-options: [-Xmx256m, -XX:+UseSerialGC]      # every service, unless it has its own
+ * mesh:
+ *   enabled: true                                 # up --no-mesh turns it off for one run
+ *   policy-file: mesh/deploy/mesh-policy.yaml     # relative to the repository unless absolute
+ *   certificate-lifetime: 24h                     # workload certificates, replaced at two thirds
  * services:
  *   data-storage:
  *     enabled: true
  *     grpc-port: 7102
  *     metrics-port: 9102
+ *     health-port: 7302                           # plaintext grpc.health.v1 while in the mesh
  *     jvm-options: [-Xmx512m, -XX:+UseSerialGC]
  *     environment: {MARKETPRISM_LOG_LEVEL: debug}
  *   api-gateway:
@@ -42,11 +50,21 @@ import java.util.TreeSet;
 public final class ConfigLoader {
 
   private static final Set<String> TOP_KEYS =
-      Set.of("nats", "clickhouse", "jvm-options", "services");
+      Set.of("nats", "clickhouse", "jvm-options", "mesh", "services");
+  private static final Set<String> MESH_KEYS =
+      Set.of("enabled", "policy-file", "certificate-lifetime");
+
+  /**
+   * A replaced certificate stays valid for the last third of its lifetime, which must cover the
+   * services' file-watcher refresh (1 s) and a busy machine's delays many times over.
+   */
+  private static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofMinutes(1);
+
+  private static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(30);
   private static final Set<String> NATS_KEYS = Set.of("port", "monitor-port");
   private static final Set<String> CLICKHOUSE_KEYS = Set.of("http-port", "tcp-port");
   private static final Set<String> SERVICE_KEYS =
-      Set.of("enabled", "grpc-port", "metrics-port", "jvm-options", "environment");
+      Set.of("enabled", "grpc-port", "metrics-port", "health-port", "jvm-options", "environment");
 
   private final String source;
 
@@ -94,6 +112,7 @@ public final class ConfigLoader {
     List<String> defaultJvmOptions =
         stringList(top.get("jvm-options"), "jvm-options", JavaServiceProcess.DEFAULT_JVM_OPTIONS);
 
+    MeshSettings mesh = mesh(object(top.get("mesh"), "mesh", MESH_KEYS));
     JsonNode servicesNode = top.get("services");
     Set<String> known = new TreeSet<>(ServiceCatalog.names());
     JsonNode services = object(servicesNode, "services", known);
@@ -115,7 +134,28 @@ public final class ConfigLoader {
             clickHouse.get("tcp-port"),
             "clickhouse.tcp-port",
             LauncherConfig.DEFAULT_CLICKHOUSE_TCP_PORT),
+        mesh,
         settings);
+  }
+
+  private MeshSettings mesh(JsonNode mesh) {
+    String policyFile =
+        text(mesh.get("policy-file"), "mesh.policy-file", MeshSettings.DEFAULT_POLICY_FILE);
+    JsonNode lifetimeNode = mesh.get("certificate-lifetime");
+    Duration lifetime = MeshSettings.DEFAULT_CERTIFICATE_LIFETIME;
+    if (lifetimeNode != null && !lifetimeNode.isNull()) {
+      lifetime =
+          Durations.parse(lifetimeNode.asText())
+              .filter(d -> d.compareTo(MIN_CERTIFICATE_LIFETIME) >= 0)
+              .filter(d -> d.compareTo(MAX_CERTIFICATE_LIFETIME) <= 0)
+              .orElseThrow(
+                  () ->
+                      error(
+                          "'mesh.certificate-lifetime' must be a duration from 1m to 30d, e.g. 24h,"
+                              + " got "
+                              + lifetimeNode));
+    }
+    return new MeshSettings(bool(mesh.get("enabled"), "mesh.enabled", true), policyFile, lifetime);
   }
 
   private ServiceSettings service(
@@ -140,6 +180,7 @@ public final class ConfigLoader {
         bool(service.get("enabled"), path + ".enabled", true),
         port(service.get("grpc-port"), path + ".grpc-port", definition.defaultGrpcPort()),
         port(service.get("metrics-port"), path + ".metrics-port", definition.defaultMetricsPort()),
+        port(service.get("health-port"), path + ".health-port", definition.defaultHealthPort()),
         extraPort,
         stringList(service.get("jvm-options"), path + ".jvm-options", defaultJvmOptions),
         environment(service.get("environment"), path + ".environment"));
@@ -184,6 +225,16 @@ public final class ConfigLoader {
       throw error("'" + key + "' must be a port number from 1 to 65535, got " + node);
     }
     return node.asInt();
+  }
+
+  private String text(JsonNode node, String key, String defaultValue) {
+    if (node == null || node.isNull()) {
+      return defaultValue;
+    }
+    if (!node.isTextual() || node.asText().isBlank()) {
+      throw error("'" + key + "' must be a non-empty string, got " + node);
+    }
+    return node.asText();
   }
 
   private boolean bool(JsonNode node, String key, boolean defaultValue) {

@@ -58,6 +58,7 @@ final class DownCommand implements Callable<Integer> {
               RunState.STOPPED,
               "stopped by `marketprism down`",
               null,
+              state.get().mesh(),
               stopped)
           .write(workspace.stateFile());
     }

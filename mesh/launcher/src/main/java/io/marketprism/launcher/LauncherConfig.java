@@ -1,7 +1,10 @@
 package io.marketprism.launcher;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -12,6 +15,7 @@ import java.util.OptionalInt;
  * @param natsMonitorPort NATS HTTP monitoring port
  * @param clickHouseHttpPort ClickHouse HTTP port
  * @param clickHouseTcpPort ClickHouse native protocol port
+ * @param mesh whether and how the services run in the xDS mesh
  * @param services per-service settings, in catalog (start) order, disabled ones included
  */
 public record LauncherConfig(
@@ -19,6 +23,7 @@ public record LauncherConfig(
     int natsMonitorPort,
     int clickHouseHttpPort,
     int clickHouseTcpPort,
+    MeshSettings mesh,
     List<ServiceSettings> services) {
 
   public static final int DEFAULT_NATS_PORT = 14222;
@@ -43,6 +48,33 @@ public record LauncherConfig(
     return "jdbc:clickhouse://127.0.0.1:" + clickHouseHttpPort + "/default?compress=false";
   }
 
+  /** The control plane's settings, if it is enabled. */
+  public Optional<ServiceSettings> controlPlane() {
+    return enabledServices().stream()
+        .filter(service -> service.name().equals(ServiceCatalog.CONTROL_PLANE))
+        .findFirst();
+  }
+
+  /**
+   * The {@code mesh} section.
+   *
+   * @param enabled whether {@code up} runs the mesh ({@code up --no-mesh} turns it off for one run)
+   * @param policyFile the mesh policy the control plane reads, as configured (relative to the
+   *     repository unless absolute)
+   * @param certificateLifetime how long each service's workload certificate is valid; it is
+   *     replaced after two thirds of it
+   */
+  public record MeshSettings(boolean enabled, String policyFile, Duration certificateLifetime) {
+
+    public static final String DEFAULT_POLICY_FILE = "mesh/deploy/mesh-policy.yaml";
+    public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofHours(24);
+
+    /** The policy file as an absolute path. */
+    public Path policyPath(Path repository) {
+      return repository.resolve(policyFile).toAbsolutePath().normalize();
+    }
+  }
+
   /**
    * One service's settings.
    *
@@ -50,6 +82,7 @@ public record LauncherConfig(
    * @param enabled whether {@code up} starts it
    * @param grpcPort its gRPC (and health) port
    * @param metricsPort its Prometheus port
+   * @param healthPort its plaintext grpc.health.v1 port while it runs in the mesh
    * @param extraPort its second port, when the catalog gives it one
    * @param jvmOptions the JVM options it is started with
    * @param environment extra environment variables (override the launcher's)
@@ -59,6 +92,7 @@ public record LauncherConfig(
       boolean enabled,
       int grpcPort,
       int metricsPort,
+      int healthPort,
       OptionalInt extraPort,
       List<String> jvmOptions,
       Map<String, String> environment) {
@@ -74,6 +108,10 @@ public record LauncherConfig(
 
     public String address() {
       return "127.0.0.1:" + grpcPort;
+    }
+
+    public String healthAddress() {
+      return "127.0.0.1:" + healthPort;
     }
   }
 }

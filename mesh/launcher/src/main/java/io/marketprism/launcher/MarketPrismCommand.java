@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code marketprism} — runs MarketPrism locally: {@code up [--detach]}, {@code down}, {@code
- * status [--json]}, {@code logs <component> [-f] [-n N]}, {@code pki issue --name NAME --out DIR}.
- * Started by the {@code ./marketprism} script at the repository root.
+ * {@code marketprism} — runs MarketPrism locally: {@code up [--detach] [--no-mesh]}, {@code down},
+ * {@code status [--json]}, {@code logs <component> [-f] [-n N]}, {@code pki issue --name NAME --out
+ * DIR}. Started by the {@code ./marketprism} script at the repository root.
  */
 @Command(
     name = "marketprism",

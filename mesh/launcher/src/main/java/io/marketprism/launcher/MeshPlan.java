@@ -6,6 +6,8 @@ import io.marketprism.supervisor.JavaServiceProcess;
 import io.marketprism.supervisor.NatsServerProcess;
 import io.marketprism.supervisor.PortClaim;
 import io.marketprism.supervisor.SupervisedProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,14 @@ import java.util.Map;
 /**
  * Turns the configuration into what runs: NATS, ClickHouse, then every enabled service in catalog
  * order, each with its ports, log file and the environment variables that carry its settings.
+ *
+ * <p>With the mesh on ({@code mesh}), every service but the control plane gets the kit's {@code
+ * MARKETPRISM_MESH_*} settings: it registers with the control plane, serves through {@code
+ * XdsServerBuilder} (mTLS as the policy says, STRICT by default) with its certificate files from
+ * {@code certs/<service>/}, dials its peers at {@code xds:///<service>}, and answers health checks
+ * on a plaintext port of its own, which is where the supervisor and {@code status} probe it. The
+ * control plane gets the policy file. With the mesh off, services serve plaintext on their gRPC
+ * port and dial each other at the {@code MARKETPRISM_PEERS_*} addresses.
  */
 final class MeshPlan {
 
@@ -24,7 +34,7 @@ final class MeshPlan {
 
   /** The processes to supervise, in start order. */
   static List<SupervisedProcess> processes(
-      LauncherConfig config, Workspace workspace, String version) {
+      LauncherConfig config, Workspace workspace, String version, boolean mesh) {
     List<SupervisedProcess> processes = new ArrayList<>();
     processes.add(
         NatsServerProcess.builder(workspace.natsDirectory())
@@ -41,16 +51,64 @@ final class MeshPlan {
             .logFile(workspace.logFile(CLICKHOUSE))
             .build());
     for (ServiceSettings service : config.enabledServices()) {
-      processes.add(service(config, workspace, version, service));
+      processes.add(service(config, workspace, version, service, mesh));
     }
     return processes;
+  }
+
+  /**
+   * Fails with a message an operator can act on when the mesh cannot run as configured: it needs
+   * the control plane and a policy file.
+   */
+  static void requireMeshRunnable(LauncherConfig config, Workspace workspace) {
+    if (config.controlPlane().isEmpty()) {
+      if (meshServices(config, true).isEmpty()) {
+        return; // nothing joins the mesh
+      }
+      throw new LauncherException(
+          "the mesh needs the control plane, but services.control-plane.enabled is false; enable it"
+              + " or run without the mesh: ./marketprism up --no-mesh");
+    }
+    Path policy = config.mesh().policyPath(workspace.repository());
+    if (!Files.isRegularFile(policy)) {
+      throw new LauncherException(
+          "mesh policy file "
+              + policy
+              + " does not exist; set mesh.policy-file in marketprism.yaml or run without the mesh:"
+              + " ./marketprism up --no-mesh");
+    }
+  }
+
+  /** What the state file and {@code status} say about the mesh of a run. */
+  static RunState.Mesh meshState(LauncherConfig config, Workspace workspace, boolean mesh) {
+    if (!mesh) {
+      return RunState.Mesh.OFF;
+    }
+    return new RunState.Mesh(
+        true,
+        config.controlPlane().map(ServiceSettings::address).orElse(null),
+        config.mesh().policyPath(workspace.repository()).toString(),
+        workspace.caDirectory().resolve("ca.pem").toString());
+  }
+
+  /** The services that hold a mesh certificate in this run. */
+  static List<String> meshServices(LauncherConfig config, boolean mesh) {
+    return config.enabledServices().stream()
+        .filter(service -> inMesh(service, mesh))
+        .map(ServiceSettings::name)
+        .toList();
+  }
+
+  /** True when {@code service} runs in the mesh in this run. */
+  static boolean inMesh(ServiceSettings service, boolean mesh) {
+    return mesh && service.definition().joinsMesh();
   }
 
   /**
    * Every port the run needs, with the marketprism.yaml key that moves it. The processes report the
    * same ports; these claims carry the hints an operator needs in a conflict message.
    */
-  static List<PortClaim> portClaims(LauncherConfig config) {
+  static List<PortClaim> portClaims(LauncherConfig config, boolean mesh) {
     List<PortClaim> claims = new ArrayList<>();
     claims.add(claim(config.natsPort(), NATS, "client", "nats.port"));
     claims.add(claim(config.natsMonitorPort(), NATS, "HTTP monitoring", "nats.monitor-port"));
@@ -60,6 +118,9 @@ final class MeshPlan {
       String prefix = "services." + service.name() + ".";
       claims.add(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"));
       claims.add(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
+      if (inMesh(service, mesh)) {
+        claims.add(healthClaim(service));
+      }
       service
           .definition()
           .extraPort()
@@ -76,7 +137,7 @@ final class MeshPlan {
   }
 
   /** The components as {@code status} and the state file show them, before anything runs. */
-  static List<ComponentState> components(LauncherConfig config, Workspace workspace) {
+  static List<ComponentState> components(LauncherConfig config, Workspace workspace, boolean mesh) {
     List<ComponentState> components = new ArrayList<>();
     components.add(
         new ComponentState(
@@ -121,6 +182,9 @@ final class MeshPlan {
                               endpoints.put(
                                   field, "http://127.0.0.1:" + service.extraPort().getAsInt())));
       endpoints.put("metrics", "http://127.0.0.1:" + service.metricsPort() + "/metrics");
+      if (inMesh(service, mesh)) {
+        endpoints.put(ComponentState.HEALTH_ADDRESS, service.healthAddress());
+      }
       components.add(
           new ComponentState(
               service.name(),
@@ -137,7 +201,8 @@ final class MeshPlan {
   }
 
   /** The environment a service starts with; {@code environment} from marketprism.yaml wins. */
-  static Map<String, String> environment(LauncherConfig config, ServiceSettings service) {
+  static Map<String, String> environment(
+      LauncherConfig config, Workspace workspace, ServiceSettings service, boolean mesh) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MARKETPRISM_SERVICE_NAME", service.name());
     env.put("MARKETPRISM_GRPC_HOST", "127.0.0.1");
@@ -160,12 +225,28 @@ final class MeshPlan {
             "127.0.0.1:" + peer.extraPort().getAsInt());
       }
     }
+    if (inMesh(service, mesh)) {
+      env.put("MARKETPRISM_MESH_ENABLED", "true");
+      env.put(
+          "MARKETPRISM_MESH_CONTROL_PLANE",
+          config.controlPlane().map(ServiceSettings::address).orElseThrow());
+      env.put(
+          "MARKETPRISM_MESH_CERT_DIR", workspace.certificateDirectory(service.name()).toString());
+      env.put("MARKETPRISM_MESH_HEALTH_PORT", Integer.toString(service.healthPort()));
+    } else if (mesh && service.name().equals(ServiceCatalog.CONTROL_PLANE)) {
+      env.put(
+          "MARKETPRISM_POLICY_FILE", config.mesh().policyPath(workspace.repository()).toString());
+    }
     env.putAll(service.environment());
     return env;
   }
 
   private static JavaServiceProcess service(
-      LauncherConfig config, Workspace workspace, String version, ServiceSettings service) {
+      LauncherConfig config,
+      Workspace workspace,
+      String version,
+      ServiceSettings service,
+      boolean mesh) {
     String prefix = "services." + service.name() + ".";
     JavaServiceProcess.Builder builder =
         JavaServiceProcess.builder(service.name(), service.grpcPort())
@@ -176,7 +257,7 @@ final class MeshPlan {
                     version))
             .mainClass(service.definition().mainClass())
             .jvmOptions(service.jvmOptions())
-            .environment(environment(config, service))
+            .environment(environment(config, workspace, service, mesh))
             .logFile(workspace.logFile(service.name()))
             .grpcPortClaim(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"))
             .extraPort(
@@ -192,7 +273,18 @@ final class MeshPlan {
                         service.name(),
                         extra.purpose(),
                         prefix + extra.configKey())));
+    if (inMesh(service, mesh)) {
+      builder.healthPort(service.healthPort()).extraPort(healthClaim(service));
+    }
     return builder.build();
+  }
+
+  private static PortClaim healthClaim(ServiceSettings service) {
+    return claim(
+        service.healthPort(),
+        service.name(),
+        "plaintext health",
+        "services." + service.name() + ".health-port");
   }
 
   private static PortClaim claim(int port, String owner, String purpose, String key) {

@@ -84,7 +84,7 @@ final class PkiCommand {
                       MAIN,
                       "issue",
                       "--ca-dir",
-                      workspace.directory().resolve("pki").resolve("ca").toString(),
+                      workspace.caDirectory().toString(),
                       "--name",
                       name,
                       "--out",

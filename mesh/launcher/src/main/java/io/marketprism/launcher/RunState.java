@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param phase STARTING, RUNNING, FAILED, STOPPING or STOPPED
  * @param message a sentence for the operator
  * @param failedComponent the component that made start-up fail (phase FAILED), else null
+ * @param mesh whether the services run in the mesh, and its files (null in files written before the
+ *     mesh existed: read as off)
  * @param components every component, in start order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,6 +37,7 @@ public record RunState(
     String phase,
     String message,
     String failedComponent,
+    Mesh mesh,
     List<ComponentState> components) {
 
   public static final String STARTING = "STARTING";
@@ -49,7 +52,22 @@ public record RunState(
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public RunState {
+    mesh = mesh == null ? Mesh.OFF : mesh;
     components = List.copyOf(components);
+  }
+
+  /**
+   * The mesh of a run.
+   *
+   * @param enabled whether the services run in the xDS mesh (mTLS as the policy says)
+   * @param controlPlane the control plane's address (registry and xDS), when on
+   * @param policy the mesh policy file, when on
+   * @param ca the CA certificate that verifies every service ({@code ca.pem}), when on
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Mesh(boolean enabled, String controlPlane, String policy, String ca) {
+
+    public static final Mesh OFF = new Mesh(false, null, null, null);
   }
 
   /**

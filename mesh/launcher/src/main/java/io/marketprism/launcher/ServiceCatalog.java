@@ -7,11 +7,14 @@ import java.util.Optional;
 /** Every MarketPrism service, in start order (each depends only on those above it). */
 public final class ServiceCatalog {
 
+  /** The xDS control plane: first to start, outside the mesh it drives. */
+  public static final String CONTROL_PLANE = "control-plane";
+
   /** The catalog; start order is top to bottom, stop order the reverse. */
   public static final List<ServiceDefinition> SERVICES =
       List.of(
           service(
-              "control-plane",
+              CONTROL_PLANE,
               "control-plane",
               "io.marketprism.controlplane.ControlPlaneMain",
               7100,

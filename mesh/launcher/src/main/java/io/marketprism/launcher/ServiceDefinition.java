@@ -30,6 +30,22 @@ public record ServiceDefinition(
     return 9100 + defaultGrpcPort % 100;
   }
 
+  /**
+   * The default plaintext health port in the mesh: 7300 plus the last two digits of the default
+   * gRPC port (7102 → 7302).
+   */
+  public int defaultHealthPort() {
+    return 7300 + defaultGrpcPort % 100;
+  }
+
+  /**
+   * Whether the service runs in the mesh when the mesh is on: every service but the control plane,
+   * which serves the mesh its configuration and so cannot take its own from it.
+   */
+  public boolean joinsMesh() {
+    return !name.equals(ServiceCatalog.CONTROL_PLANE);
+  }
+
   /** {@code data-storage} → {@code DATA_STORAGE}, for {@code MARKETPRISM_PEERS_DATA_STORAGE}. */
   public String envName() {
     return name.toUpperCase(Locale.ROOT).replace('-', '_');

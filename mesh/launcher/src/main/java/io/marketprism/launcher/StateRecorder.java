@@ -19,9 +19,10 @@ final class StateRecorder implements SupervisorListener {
   private final Path file;
   private RunState state; // guarded by this
 
-  StateRecorder(Path file, long supervisorPid, List<ComponentState> components) {
+  StateRecorder(
+      Path file, long supervisorPid, RunState.Mesh mesh, List<ComponentState> components) {
     this.file = file;
-    this.state = new RunState(supervisorPid, RunState.STARTING, "starting", null, components);
+    this.state = new RunState(supervisorPid, RunState.STARTING, "starting", null, mesh, components);
     write();
   }
 
@@ -38,6 +39,7 @@ final class StateRecorder implements SupervisorListener {
             state.phase(),
             state.message(),
             state.failedComponent(),
+            state.mesh(),
             components);
     write();
   }
@@ -59,7 +61,13 @@ final class StateRecorder implements SupervisorListener {
   /** Sets the run's phase, e.g. RUNNING once every component is ready. */
   synchronized void phase(String phase, String message, String failedComponent) {
     state =
-        new RunState(state.supervisorPid(), phase, message, failedComponent, state.components());
+        new RunState(
+            state.supervisorPid(),
+            phase,
+            message,
+            failedComponent,
+            state.mesh(),
+            state.components());
     write();
   }
 

@@ -2,7 +2,6 @@ package io.marketprism.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,17 +22,18 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "Print one JSON document: {\"services\": [...], \"infrastructure\": [...]}.")
+      description =
+          "Print one JSON document: {\"services\": [...], \"infrastructure\": [...], \"mesh\":"
+              + " {...}}.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     Workspace workspace = parent.workspace();
-    List<ComponentState> components =
+    StatusReport report =
         RunState.read(workspace.stateFile())
-            .map(RunState::components)
-            .orElseGet(() -> MeshPlan.components(parent.loadConfig(workspace), workspace));
-    StatusReport report = StatusReport.probe(components, StatusProbe.LIVE);
+            .map(state -> StatusReport.probe(state, StatusProbe.LIVE))
+            .orElseGet(() -> planned(workspace));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
@@ -45,5 +45,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Before the first run: what {@code up} would start, as configured. */
+  private StatusReport planned(Workspace workspace) {
+    LauncherConfig config = parent.loadConfig(workspace);
+    boolean mesh = config.mesh().enabled();
+    return StatusReport.probe(
+        MeshPlan.components(config, workspace, mesh),
+        MeshPlan.meshState(config, workspace, mesh),
+        StatusProbe.LIVE);
   }
 }

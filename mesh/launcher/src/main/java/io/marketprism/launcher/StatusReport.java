@@ -23,14 +23,18 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * A service's {@code health} is read live from {@code grpc.health.v1} (SERVING, NOT_SERVING,
- * UNKNOWN, SERVICE_UNKNOWN, or DOWN when nothing answers); infrastructure is UP or DOWN.
+ * UNKNOWN, SERVICE_UNKNOWN, or DOWN when nothing answers): on its plaintext {@code health_address}
+ * when it runs in the mesh (its gRPC port then requires a client certificate), else on its gRPC
+ * port. Infrastructure is UP or DOWN. {@code "mesh"} says whether the services run in the mesh.
  *
  * @param rows one per component, in start order
+ * @param mesh the run's mesh
  */
-record StatusReport(List<Row> rows) {
+record StatusReport(List<Row> rows, RunState.Mesh mesh) {
 
   /** Fields of a service's entry in {@code --json}, besides name/address/health. */
-  private static final List<String> SERVICE_JSON_FIELDS = List.of("http", "admin");
+  private static final List<String> SERVICE_JSON_FIELDS =
+      List.of("http", "admin", ComponentState.HEALTH_ADDRESS);
 
   /**
    * One component and its health.
@@ -41,17 +45,23 @@ record StatusReport(List<Row> rows) {
   record Row(ComponentState component, String health) {}
 
   /** Probes every component in parallel; each probe has its own short deadline. */
-  static StatusReport probe(List<ComponentState> components, StatusProbe probe) {
+  static StatusReport probe(
+      List<ComponentState> components, RunState.Mesh mesh, StatusProbe probe) {
     List<CompletableFuture<Row>> rows = new ArrayList<>();
     for (ComponentState component : components) {
       rows.add(CompletableFuture.supplyAsync(() -> new Row(component, health(component, probe))));
     }
-    return new StatusReport(rows.stream().map(CompletableFuture::join).toList());
+    return new StatusReport(rows.stream().map(CompletableFuture::join).toList(), mesh);
+  }
+
+  /** Probes the components a state file records. */
+  static StatusReport probe(RunState state, StatusProbe probe) {
+    return probe(state.components(), state.mesh(), probe);
   }
 
   private static String health(ComponentState component, StatusProbe probe) {
     if (component.kind().equals(ComponentState.SERVICE)) {
-      return probe.grpcHealth(component.address());
+      return probe.grpcHealth(component.healthCheckAddress());
     }
     String url =
         component.name().equals(MeshPlan.NATS)
@@ -77,6 +87,13 @@ record StatusReport(List<Row> rows) {
           entry.put(endpoint.getKey(), endpoint.getValue());
         }
       }
+    }
+    ObjectNode meshNode = root.putObject("mesh");
+    meshNode.put("enabled", mesh.enabled());
+    if (mesh.enabled()) {
+      meshNode.put("control_plane", mesh.controlPlane());
+      meshNode.put("policy", mesh.policy());
+      meshNode.put("ca", mesh.ca());
     }
     return root;
   }
@@ -109,6 +126,28 @@ record StatusReport(List<Row> rows) {
               "%-22s %-18s %-12s %s%n",
               component.name(), component.address(), row.health(), String.join(" ", extras)));
     }
+    table.append(System.lineSeparator()).append(howToCall());
     return table.toString();
+  }
+
+  /** How to call a service in this run: over mTLS with an operator certificate, or plaintext. */
+  private String howToCall() {
+    String example = "/marketprism.storage.v1.StorageService/ListTrades";
+    if (!mesh.enabled()) {
+      return String.format(
+          "mesh: off (up --no-mesh, or mesh.enabled: false); every gRPC port is plaintext:%n"
+              + "  buf curl --protocol grpc --http2-prior-knowledge http://<address>%s%n",
+          example);
+    }
+    return String.format(
+        "mesh: on; xDS from the control plane at %s, policy %s%n"
+            + "  gRPC ports need a mesh client certificate (mTLS STRICT unless the policy says"
+            + " otherwise):%n"
+            + "  ./marketprism pki issue --name <you> --out <dir>%n"
+            + "  buf curl --protocol grpc --cert <dir>/cert.pem --key <dir>/key.pem -k"
+            + " https://<address>%s%n"
+            + "  (-k: mesh certificates name a SPIFFE id, not a host); plaintext health checks:"
+            + " health_address%n",
+        mesh.controlPlane(), mesh.policy(), example);
   }
 }

@@ -2,6 +2,7 @@ package io.marketprism.launcher;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** The background supervisor {@code up --detach} starts; not meant to be typed by people. */
@@ -11,11 +12,18 @@ import picocli.CommandLine.ParentCommand;
     description = "Runs the supervisor in this process until SIGTERM.")
 final class SuperviseCommand implements Callable<Integer> {
 
+  static final String NO_MESH = "--no-mesh";
+
   @ParentCommand MarketPrismCommand parent;
+
+  @Option(names = NO_MESH, description = "Run without the mesh (as `up --no-mesh`).")
+  boolean noMesh;
 
   @Override
   public Integer call() {
     Workspace workspace = parent.workspace();
-    return new SupervisorRun(parent.loadConfig(workspace), workspace, System.out).run();
+    LauncherConfig config = parent.loadConfig(workspace);
+    boolean mesh = config.mesh().enabled() && !noMesh;
+    return new SupervisorRun(config, workspace, mesh, System.out).run();
   }
 }

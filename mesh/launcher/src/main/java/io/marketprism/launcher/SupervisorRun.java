@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The supervising process: owns the pid file and the state file, starts everything, keeps it
  * running until SIGTERM/SIGINT (the JVM's shutdown hook), then stops everything in reverse order.
  * Foreground {@code up} runs it in the command's own JVM; {@code up --detach} runs it in a
- * background JVM ({@code marketprism supervise}).
+ * background JVM ({@code marketprism supervise}). With the mesh on it also holds the mesh CA and
+ * keeps every mesh service's certificate files fresh ({@link MeshCertificates}) for as long as it
+ * runs.
  *
  * <p>Thread safety: {@code finished} makes sure exactly one of the normal path and the shutdown
  * hook does the final stop and writes the final phase.
@@ -25,13 +27,19 @@ final class SupervisorRun {
 
   private final LauncherConfig config;
   private final Workspace workspace;
+  private final boolean mesh;
   private final PrintStream out;
   private final AtomicBoolean finished = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  SupervisorRun(LauncherConfig config, Workspace workspace, PrintStream out) {
+  /**
+   * @param mesh run the services in the mesh (the configuration's {@code mesh.enabled}, unless
+   *     {@code up --no-mesh})
+   */
+  SupervisorRun(LauncherConfig config, Workspace workspace, boolean mesh, PrintStream out) {
     this.config = config;
     this.workspace = workspace;
+    this.mesh = mesh;
     this.out = out;
   }
 
@@ -41,15 +49,38 @@ final class SupervisorRun {
    * @return the exit code (1: start-up failed)
    */
   int run() {
-    PortCheck.requireFree(MeshPlan.portClaims(config));
+    PortCheck.requireFree(MeshPlan.portClaims(config, mesh));
+    if (mesh) {
+      MeshPlan.requireMeshRunnable(config, workspace);
+    }
     long pid = ProcessHandle.current().pid();
     writePidFile(pid);
     StateRecorder recorder =
-        new StateRecorder(workspace.stateFile(), pid, MeshPlan.components(config, workspace));
+        new StateRecorder(
+            workspace.stateFile(),
+            pid,
+            MeshPlan.meshState(config, workspace, mesh),
+            MeshPlan.components(config, workspace, mesh));
+    MeshCertificates certificates;
+    try {
+      certificates =
+          mesh
+              ? MeshCertificates.issue(
+                  workspace,
+                  MeshPlan.meshServices(config, mesh),
+                  config.mesh().certificateLifetime())
+              : MeshCertificates.none();
+    } catch (IOException | RuntimeException e) {
+      String message = "could not issue the mesh certificates: " + e.getMessage();
+      out.println("start-up failed: " + message);
+      recorder.phase(RunState.FAILED, message, null);
+      deletePidFile();
+      return 1;
+    }
     ProgressPrinter progress = new ProgressPrinter(out);
     Supervisor supervisor =
         Supervisor.builder()
-            .addAll(MeshPlan.processes(config, workspace, LauncherVersion.get()))
+            .addAll(MeshPlan.processes(config, workspace, LauncherVersion.get(), mesh))
             .listener(
                 (SupervisorEvent event) -> {
                   recorder.onEvent(event);
@@ -57,7 +88,9 @@ final class SupervisorRun {
                 })
             .build();
     Thread hook =
-        new Thread(() -> stopAll(supervisor, recorder, "stopped on request"), "marketprism-stop");
+        new Thread(
+            () -> stopAll(supervisor, certificates, recorder, "stopped on request"),
+            "marketprism-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       supervisor.start();
@@ -67,6 +100,7 @@ final class SupervisorRun {
         e.logTail().forEach(line -> out.println("  | " + line));
         recorder.phase(RunState.FAILED, e.getMessage(), e.component());
         supervisor.stop();
+        certificates.close();
         deletePidFile();
       } else {
         awaitStop(); // stopped on request while starting: the shutdown hook is stopping everything
@@ -76,7 +110,7 @@ final class SupervisorRun {
     }
     recorder.phase(RunState.RUNNING, "every service is SERVING", null);
     out.println();
-    out.print(StatusReport.probe(recorder.current().components(), StatusProbe.LIVE).toTable());
+    out.print(StatusReport.probe(recorder.current(), StatusProbe.LIVE).toTable());
     out.println();
     out.println(
         "MarketPrism is running. Ctrl-C or `./marketprism down` stops it; logs: "
@@ -86,13 +120,18 @@ final class SupervisorRun {
     return 0;
   }
 
-  private void stopAll(Supervisor supervisor, StateRecorder recorder, String message) {
+  private void stopAll(
+      Supervisor supervisor,
+      MeshCertificates certificates,
+      StateRecorder recorder,
+      String message) {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
     recorder.phase(RunState.STOPPING, "stopping", null);
     out.println("stopping MarketPrism...");
     supervisor.stop();
+    certificates.close(); // after the services: one that drains for long still gets fresh files
     recorder.phase(RunState.STOPPED, message, null);
     deletePidFile();
     out.println("MarketPrism stopped; data kept in " + workspace.directory());

@@ -23,15 +23,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code marketprism up [--detach]}: installs the servers if needed, starts NATS, ClickHouse and
- * every service in dependency order, and supervises them. In the foreground it runs until Ctrl-C;
- * with {@code --detach} it starts a background supervisor and returns once every service is
- * SERVING.
+ * {@code marketprism up [--detach] [--no-mesh]}: installs the servers if needed, starts NATS,
+ * ClickHouse and every service in dependency order, and supervises them. In the foreground it runs
+ * until Ctrl-C; with {@code --detach} it starts a background supervisor and returns once every
+ * service is SERVING. The services run in the xDS mesh (mTLS as the mesh policy says, STRICT by
+ * default) unless {@code --no-mesh} or {@code mesh.enabled: false}, for debugging with plaintext
+ * direct addresses.
  */
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Starts NATS, ClickHouse and every service, and keeps them running.")
+    description =
+        "Starts NATS, ClickHouse and every service — in the xDS mesh with mTLS unless --no-mesh —"
+            + " and keeps them running.")
 final class UpCommand implements Callable<Integer> {
 
   /**
@@ -51,6 +55,13 @@ final class UpCommand implements Callable<Integer> {
       description = "Run in the background; return once every service is SERVING.")
   boolean detach;
 
+  @Option(
+      names = "--no-mesh",
+      description =
+          "Run without the mesh: plaintext gRPC, services dial each other's direct addresses (for"
+              + " debugging).")
+  boolean noMesh;
+
   @Override
   public Integer call() throws Exception {
     Workspace workspace = parent.workspace();
@@ -60,13 +71,17 @@ final class UpCommand implements Callable<Integer> {
     if (running.isPresent()) {
       return alreadyRunning(workspace, running.get(), out);
     }
+    boolean mesh = config.mesh().enabled() && !noMesh;
+    if (mesh) {
+      MeshPlan.requireMeshRunnable(config, workspace);
+    }
     new InfrastructureInstaller(System.err).ensureInstalled();
     requireBuilt(config, workspace);
-    PortCheck.requireFree(MeshPlan.portClaims(config));
+    PortCheck.requireFree(MeshPlan.portClaims(config, mesh));
     Files.createDirectories(workspace.logDirectory());
     Files.deleteIfExists(workspace.stateFile());
     if (!detach) {
-      return new SupervisorRun(config, workspace, System.out).run();
+      return new SupervisorRun(config, workspace, mesh, System.out).run();
     }
     return startDetached(workspace, out);
   }
@@ -75,7 +90,7 @@ final class UpCommand implements Callable<Integer> {
     Optional<RunState> state = RunState.read(workspace.stateFile());
     if (detach && state.map(RunState::phase).filter(RunState.RUNNING::equals).isPresent()) {
       out.println("MarketPrism is already running (supervisor pid " + supervisor.pid() + ").");
-      out.print(StatusReport.probe(state.get().components(), StatusProbe.LIVE).toTable());
+      out.print(StatusReport.probe(state.get(), StatusProbe.LIVE).toTable());
       out.flush();
       return 0;
     }
@@ -132,6 +147,9 @@ final class UpCommand implements Callable<Integer> {
             workspace.repository().toString(),
             "--workspace",
             workspace.directory().toString()));
+    if (noMesh) {
+      command.add(SuperviseCommand.NO_MESH);
+    }
     if (parent.config != null) {
       // only an explicit file: the default marketprism.yaml is optional, an explicit one must exist
       command.addAll(List.of("--config", parent.configFile(workspace).toString()));
@@ -164,7 +182,7 @@ final class UpCommand implements Callable<Integer> {
       String phase = state.map(RunState::phase).orElse("");
       if (phase.equals(RunState.RUNNING)) {
         out.println();
-        out.print(StatusReport.probe(state.get().components(), StatusProbe.LIVE).toTable());
+        out.print(StatusReport.probe(state.get(), StatusProbe.LIVE).toTable());
         out.println();
         out.println("MarketPrism is running in the background. `./marketprism down` stops it.");
         out.flush();

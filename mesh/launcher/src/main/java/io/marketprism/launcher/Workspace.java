@@ -12,6 +12,8 @@ import java.nio.file.Path;
  *   clickhouse/    config.xml, users.xml and the data
  *   logs/          &lt;component&gt;.log for nats, clickhouse, every service, and supervisor.log
  *   run/           supervisor.pid and state.json while MarketPrism runs
+ *   pki/ca/        the mesh CA (ca.pem, ca-key.pem), created once and kept
+ *   certs/&lt;service&gt;/ each mesh service's cert.pem, key.pem, ca.pem, rewritten before they expire
  * </pre>
  *
  * @param repository the repository root (service modules are found under it)
@@ -38,6 +40,16 @@ public record Workspace(Path repository, Path directory) {
 
   public Path runDirectory() {
     return directory.resolve("run");
+  }
+
+  /** The mesh certificate authority: {@code ca.pem} and its key {@code ca-key.pem}. */
+  public Path caDirectory() {
+    return directory.resolve("pki").resolve("ca");
+  }
+
+  /** Where {@code service}'s workload certificate files are kept while it runs in the mesh. */
+  public Path certificateDirectory(String service) {
+    return directory.resolve("certs").resolve(service);
   }
 
   /** The pid of the running supervisor (foreground {@code up} or the detached one). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.marketprism.launcher.LauncherConfig.ServiceSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,47 @@ class ConfigLoaderTest {
     assertThat(service(config, "api-gateway").extraPort()).hasValue(8080);
     assertThat(service(config, "control-plane").extraPort()).hasValue(7190);
     assertThat(service(config, "exchange-simulator").extraPort()).hasValue(7208);
+    assertThat(storage.healthPort()).isEqualTo(7302);
+    assertThat(config.mesh().enabled()).isTrue();
+    assertThat(config.mesh().policyFile()).isEqualTo("mesh/deploy/mesh-policy.yaml");
+    assertThat(config.mesh().certificateLifetime()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
+  void meshSectionSetsModePolicyAndCertificateLifetime() {
+    LauncherConfig config =
+        ConfigLoader.parse(
+            """
+            mesh:
+              enabled: false
+              policy-file: /etc/marketprism/policy.yaml
+              certificate-lifetime: 2h
+            services:
+              data-storage:
+                health-port: 17302
+            """,
+            "marketprism.yaml");
+
+    assertThat(config.mesh().enabled()).isFalse();
+    assertThat(config.mesh().policyPath(Path.of("/repo")))
+        .isEqualTo(Path.of("/etc/marketprism/policy.yaml"));
+    assertThat(config.mesh().certificateLifetime()).isEqualTo(Duration.ofHours(2));
+    assertThat(service(config, "data-storage").healthPort()).isEqualTo(17302);
+  }
+
+  @Test
+  void certificateLifetimeMustBeADurationWithinBounds() {
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("mesh:\n  certificate-lifetime: 30s\n", "marketprism.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "marketprism.yaml: 'mesh.certificate-lifetime' must be a duration from 1m to 30d,"
+                + " e.g. 24h, got \"30s\"");
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("mesh:\n  certificate-lifetime: soon\n", "marketprism.yaml"))
+        .hasMessageContaining("'mesh.certificate-lifetime' must be a duration");
+    assertThatThrownBy(() -> ConfigLoader.parse("mesh:\n  mtls: STRICT\n", "marketprism.yaml"))
+        .hasMessageContaining("unknown key 'mesh.mtls'");
   }
 
   @Test

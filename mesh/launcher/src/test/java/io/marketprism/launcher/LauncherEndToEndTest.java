@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.supervisor.FreePorts;
+import io.marketprism.supervisor.GrpcHealthClient;
+import io.marketprism.supervisor.Health;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real launcher against the real service modules' {@code target/} (the reactor packages
- * them first): {@code up --detach} in a temporary workspace on free ports, {@code status --json},
- * {@code down}, and checks that no process is left.
+ * them first): {@code up --detach} in a temporary workspace on free ports — in the mesh, as by
+ * default — {@code status --json}, {@code down}, and checks that no process is left.
  *
  * <p>Every service of the catalog must be built. While service modules are still being written, run
  * it with {@code -Dmarketprism.e2e.onlyBuiltServices=true} to exercise it with the services whose
@@ -59,6 +63,23 @@ class LauncherEndToEndTest {
     assertThat(names(json.get("services"))).containsExactlyElementsOf(services);
     assertThat(json.get("services").findValuesAsText("health")).containsOnly("SERVING");
     assertThat(json.get("infrastructure").findValuesAsText("health")).containsExactly("UP", "UP");
+    // up runs the mesh by default: health is probed on plaintext health ports, the gRPC ports want
+    // mTLS
+    assertThat(json.get("mesh").get("enabled").asBoolean()).isTrue();
+    for (JsonNode service : json.get("services")) {
+      String name = service.get("name").asText();
+      if (name.equals(ServiceCatalog.CONTROL_PLANE)) {
+        continue;
+      }
+      assertThat(service.has("health_address")).as(name).isTrue();
+      String[] address = service.get("address").asText().split(":");
+      assertThat(
+              GrpcHealthClient.checkOnce(
+                  address[0], Integer.parseInt(address[1]), Duration.ofSeconds(2)))
+          .as("plaintext health check on %s's mTLS port", name)
+          .isEqualTo(Health.DOWN);
+      assertThat(workspace.resolve("certs").resolve(name).resolve("cert.pem")).isRegularFile();
+    }
     if (services.contains("api-gateway")) {
       assertThat(entry(json.get("services"), "api-gateway").get("http").asText())
           .startsWith("http://127.0.0.1:");
@@ -114,7 +135,7 @@ class LauncherEndToEndTest {
   }
 
   private static String freePortConfig(List<String> services) {
-    Iterator<Integer> ports = FreePorts.allocate(4 + 3 * ServiceCatalog.SERVICES.size()).iterator();
+    Iterator<Integer> ports = FreePorts.allocate(4 + FreePortServices.PORTS).iterator();
     StringBuilder yaml = new StringBuilder();
     yaml.append("nats: {port: ")
         .append(ports.next())
@@ -126,23 +147,7 @@ class LauncherEndToEndTest {
         .append(", tcp-port: ")
         .append(ports.next())
         .append("}\n");
-    yaml.append("services:\n");
-    for (ServiceDefinition service : ServiceCatalog.SERVICES) {
-      yaml.append("  ").append(service.name()).append(":\n");
-      yaml.append("    enabled: ").append(services.contains(service.name())).append('\n');
-      yaml.append("    grpc-port: ").append(ports.next()).append('\n');
-      yaml.append("    metrics-port: ").append(ports.next()).append('\n');
-      int extra = ports.next();
-      service
-          .extraPort()
-          .ifPresent(
-              port ->
-                  yaml.append("    ")
-                      .append(port.configKey())
-                      .append(": ")
-                      .append(extra)
-                      .append('\n'));
-    }
+    yaml.append(FreePortServices.yaml(services, Map.of(), ports));
     return yaml.toString();
   }
 

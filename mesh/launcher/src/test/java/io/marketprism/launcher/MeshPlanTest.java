@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.marketprism.launcher.LauncherConfig.ServiceSettings;
+import io.marketprism.supervisor.JavaServiceProcess;
 import io.marketprism.supervisor.PortCheck;
+import io.marketprism.supervisor.PortClaim;
 import io.marketprism.supervisor.PortConflictException;
 import io.marketprism.supervisor.SupervisedProcess;
 import java.nio.file.Path;
@@ -15,16 +17,13 @@ import org.junit.jupiter.api.Test;
 class MeshPlanTest {
 
   private final LauncherConfig defaults = ConfigLoader.defaults();
+  private final Workspace workspace = new Workspace(Path.of("/repo"), Path.of("/ws"));
 
   @Test
   void serviceReceivesItsSettingsAsEnvironmentVariables() {
-    ServiceSettings storage =
-        defaults.services().stream()
-            .filter(s -> s.name().equals("data-storage"))
-            .findFirst()
-            .orElseThrow();
+    ServiceSettings storage = service("data-storage");
 
-    Map<String, String> env = MeshPlan.environment(defaults, storage);
+    Map<String, String> env = MeshPlan.environment(defaults, workspace, storage, false);
 
     assertThat(env)
         .containsEntry("MARKETPRISM_GRPC_HOST", "127.0.0.1")
@@ -36,29 +35,95 @@ class MeshPlanTest {
             "jdbc:clickhouse://127.0.0.1:18123/default?compress=false")
         .containsEntry("MARKETPRISM_PEERS_CONTROL_PLANE", "127.0.0.1:7100")
         .containsEntry("MARKETPRISM_PEERS_API_GATEWAY", "127.0.0.1:7104")
-        .doesNotContainKey("MARKETPRISM_PEERS_DATA_STORAGE");
+        .doesNotContainKey("MARKETPRISM_PEERS_DATA_STORAGE")
+        .doesNotContainKeys("MARKETPRISM_MESH_ENABLED", "MARKETPRISM_MESH_CERT_DIR");
+  }
+
+  @Test
+  void inTheMeshAServiceGetsTheControlPlaneItsCertificatesAndAPlaintextHealthPort() {
+    Map<String, String> env =
+        MeshPlan.environment(defaults, workspace, service("data-storage"), true);
+
+    assertThat(env)
+        .containsEntry("MARKETPRISM_MESH_ENABLED", "true")
+        .containsEntry("MARKETPRISM_MESH_CONTROL_PLANE", "127.0.0.1:7100")
+        .containsEntry("MARKETPRISM_MESH_CERT_DIR", "/ws/certs/data-storage")
+        .containsEntry("MARKETPRISM_MESH_HEALTH_PORT", "7302")
+        .containsEntry("MARKETPRISM_GRPC_PORT", "7102");
+  }
+
+  @Test
+  void inTheMeshTheControlPlaneStaysOutsideAndReadsThePolicy() {
+    Map<String, String> env =
+        MeshPlan.environment(defaults, workspace, service("control-plane"), true);
+
+    assertThat(env)
+        .containsEntry("MARKETPRISM_POLICY_FILE", "/repo/mesh/deploy/mesh-policy.yaml")
+        .doesNotContainKey("MARKETPRISM_MESH_ENABLED");
+    assertThat(MeshPlan.meshServices(defaults, true))
+        .doesNotContain("control-plane")
+        .contains("data-storage", "api-gateway");
+    assertThat(MeshPlan.meshServices(defaults, false)).isEmpty();
+  }
+
+  @Test
+  void inTheMeshReadinessAndStatusProbeTheHealthPort() {
+    List<SupervisedProcess> inMesh = MeshPlan.processes(defaults, workspace, "1.0", true);
+    List<SupervisedProcess> direct = MeshPlan.processes(defaults, workspace, "1.0", false);
+
+    assertThat(javaProcess(inMesh, "data-storage").healthPort()).isEqualTo(7302);
+    assertThat(javaProcess(inMesh, "control-plane").healthPort()).isEqualTo(7100);
+    assertThat(javaProcess(direct, "data-storage").healthPort()).isEqualTo(7102);
+    assertThat(MeshPlan.portClaims(defaults, true)).extracting(PortClaim::port).contains(7302);
+    assertThat(MeshPlan.portClaims(defaults, false))
+        .extracting(PortClaim::port)
+        .doesNotContain(7302);
+    ComponentState storage =
+        MeshPlan.components(defaults, workspace, true).stream()
+            .filter(component -> component.name().equals("data-storage"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(storage.healthCheckAddress()).isEqualTo("127.0.0.1:7302");
+  }
+
+  @Test
+  void theMeshNeedsTheControlPlane() {
+    LauncherConfig config =
+        ConfigLoader.parse("services:\n  control-plane:\n    enabled: false\n", "marketprism.yaml");
+
+    assertThatThrownBy(() -> MeshPlan.requireMeshRunnable(config, workspace))
+        .isInstanceOf(LauncherException.class)
+        .hasMessageContaining("the mesh needs the control plane")
+        .hasMessageContaining("--no-mesh");
+  }
+
+  private ServiceSettings service(String name) {
+    return defaults.services().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static JavaServiceProcess javaProcess(List<SupervisedProcess> processes, String name) {
+    return (JavaServiceProcess)
+        processes.stream().filter(process -> process.name().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
   void gatewayGetsItsHttpPortAndControlPlaneItsAdminPort() {
-    ServiceSettings gateway =
-        defaults.services().stream()
-            .filter(s -> s.name().equals("api-gateway"))
-            .findFirst()
-            .orElseThrow();
+    ServiceSettings gateway = service("api-gateway");
     ServiceSettings controlPlane = defaults.services().get(0);
 
-    assertThat(MeshPlan.environment(defaults, gateway))
+    assertThat(MeshPlan.environment(defaults, workspace, gateway, false))
         .containsEntry("MARKETPRISM_HTTP_PORT", "8080");
-    assertThat(MeshPlan.environment(defaults, controlPlane))
+    assertThat(MeshPlan.environment(defaults, workspace, controlPlane, false))
         .containsEntry("MARKETPRISM_ADMIN_PORT", "7190")
         .containsEntry("MARKETPRISM_METRICS_PORT", "9100");
   }
 
   @Test
   void processesStartInfrastructureFirstThenTheCatalogInOrder() {
-    List<SupervisedProcess> processes =
-        MeshPlan.processes(defaults, new Workspace(Path.of("/repo"), Path.of("/ws")), "1.0");
+    List<SupervisedProcess> processes = MeshPlan.processes(defaults, workspace, "1.0", true);
 
     List<String> expected = new java.util.ArrayList<>(List.of("nats", "clickhouse"));
     expected.addAll(ServiceCatalog.names());
@@ -75,7 +140,7 @@ class MeshPlanTest {
           ConfigLoader.parse(
               "services:\n  data-storage:\n    grpc-port: " + port + "\n", "marketprism.yaml");
 
-      assertThatThrownBy(() -> PortCheck.requireFree(MeshPlan.portClaims(config)))
+      assertThatThrownBy(() -> PortCheck.requireFree(MeshPlan.portClaims(config, true)))
           .isInstanceOf(PortConflictException.class)
           .hasMessageContaining(
               "port "
@@ -89,7 +154,7 @@ class MeshPlanTest {
   void samePortTwiceInTheFileIsAConflict() {
     LauncherConfig config = ConfigLoader.parse("nats:\n  port: 7102\n", "marketprism.yaml");
 
-    assertThatThrownBy(() -> PortCheck.requireFree(MeshPlan.portClaims(config)))
+    assertThatThrownBy(() -> PortCheck.requireFree(MeshPlan.portClaims(config, true)))
         .isInstanceOf(PortConflictException.class)
         .hasMessageContaining(
             "port 7102 (data-storage gRPC) is also configured for nats client; "

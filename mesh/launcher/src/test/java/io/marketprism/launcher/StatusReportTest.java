@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class StatusReportTest {
 
   private final ObjectMapper mapper = new ObjectMapper();
+  private final Workspace workspace = new Workspace(Path.of("/repo"), Path.of("/ws"));
   private final List<ComponentState> components =
-      MeshPlan.components(ConfigLoader.defaults(), new Workspace(Path.of("/repo"), Path.of("/ws")));
+      MeshPlan.components(ConfigLoader.defaults(), workspace, false);
 
   /**
    * Storage is down, the broker answers NOT_SERVING, everything else serves; NATS is up, ClickHouse
@@ -37,7 +38,8 @@ class StatusReportTest {
   void jsonListsServicesWithAddressAndLiveHealth() throws Exception {
     JsonNode json =
         mapper.readTree(
-            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+            mapper.writeValueAsString(
+                StatusReport.probe(components, RunState.Mesh.OFF, probe).toJson(mapper)));
 
     assertThat(json.get("services")).hasSize(ServiceCatalog.SERVICES.size());
     JsonNode storage = entry(json.get("services"), "data-storage");
@@ -54,7 +56,8 @@ class StatusReportTest {
   void gatewayCarriesHttpAndControlPlaneCarriesAdmin() throws Exception {
     JsonNode json =
         mapper.readTree(
-            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+            mapper.writeValueAsString(
+                StatusReport.probe(components, RunState.Mesh.OFF, probe).toJson(mapper)));
 
     assertThat(entry(json.get("services"), "api-gateway").get("http").asText())
         .isEqualTo("http://127.0.0.1:8080");
@@ -66,9 +69,11 @@ class StatusReportTest {
   void infrastructureIsAseparateKeyWithUpOrDown() throws Exception {
     JsonNode json =
         mapper.readTree(
-            mapper.writeValueAsString(StatusReport.probe(components, probe).toJson(mapper)));
+            mapper.writeValueAsString(
+                StatusReport.probe(components, RunState.Mesh.OFF, probe).toJson(mapper)));
 
-    assertThat(iterableFieldNames(json)).containsExactly("services", "infrastructure");
+    assertThat(iterableFieldNames(json)).containsExactly("services", "infrastructure", "mesh");
+    assertThat(json.get("mesh").get("enabled").asBoolean()).isFalse();
     assertThat(entry(json.get("infrastructure"), "nats").get("health").asText()).isEqualTo("UP");
     assertThat(entry(json.get("infrastructure"), "clickhouse").get("health").asText())
         .isEqualTo("DOWN");
@@ -77,6 +82,28 @@ class StatusReportTest {
     assertThat(json.get("services").findValues("name"))
         .extracting(JsonNode::asText)
         .doesNotContain("nats", "clickhouse");
+  }
+
+  @Test
+  void inTheMeshHealthIsProbedOnTheHealthPortAndTheMeshIsDescribed() throws Exception {
+    LauncherConfig config = ConfigLoader.defaults();
+    StatusReport report =
+        StatusReport.probe(
+            MeshPlan.components(config, workspace, true),
+            MeshPlan.meshState(config, workspace, true),
+            probe);
+    JsonNode json = mapper.readTree(mapper.writeValueAsString(report.toJson(mapper)));
+
+    // the probe answers DOWN for 127.0.0.1:7102, storage's mTLS port; its health port serves
+    JsonNode storage = entry(json.get("services"), "data-storage");
+    assertThat(storage.get("health").asText()).isEqualTo("SERVING");
+    assertThat(storage.get("health_address").asText()).isEqualTo("127.0.0.1:7302");
+    assertThat(entry(json.get("services"), "control-plane").has("health_address")).isFalse();
+    JsonNode mesh = json.get("mesh");
+    assertThat(mesh.get("enabled").asBoolean()).isTrue();
+    assertThat(mesh.get("control_plane").asText()).isEqualTo("127.0.0.1:7100");
+    assertThat(mesh.get("ca").asText()).isEqualTo("/ws/pki/ca/ca.pem");
+    assertThat(report.toTable()).contains("mesh: on").contains("./marketprism pki issue");
   }
 
   private static JsonNode entry(JsonNode array, String name) {

@@ -14,8 +14,10 @@ import java.util.Objects;
 /**
  * One MarketPrism service in its own JVM: {@code java <jvm options> -cp <jar>:<dependencies> <main
  * class>}, with its settings passed as environment variables. Ready when {@code
- * grpc.health.v1.Health/Check("")} on its gRPC port answers {@code SERVING}. Services drain on
- * SIGTERM, so {@link #stop()} gives them {@link #stopGrace()} before it kills them.
+ * grpc.health.v1.Health/Check("")} on its health port answers {@code SERVING} over plaintext: the
+ * gRPC port itself, unless the service serves health on a port of its own (in the mesh the gRPC
+ * port requires a client certificate, so health moves to a plaintext port beside it). Services
+ * drain on SIGTERM, so {@link #stop()} gives them {@link #stopGrace()} before it kills them.
  *
  * <p>Thread safety: as {@link SupervisedProcess}; the health client is created on first probe and
  * guarded by {@code this}.
@@ -37,6 +39,7 @@ public final class JavaServiceProcess extends SupervisedProcess {
   private final List<String> arguments;
   private final Map<String, String> environment;
   private final int grpcPort;
+  private final int healthPort;
   private final List<PortClaim> ports;
 
   // guarded by this
@@ -51,6 +54,7 @@ public final class JavaServiceProcess extends SupervisedProcess {
     this.arguments = List.copyOf(builder.arguments);
     this.environment = Map.copyOf(builder.environment);
     this.grpcPort = builder.grpcPort;
+    this.healthPort = builder.healthPort != 0 ? builder.healthPort : builder.grpcPort;
     List<PortClaim> claims = new ArrayList<>();
     claims.add(
         builder.grpcPortClaim != null
@@ -70,6 +74,11 @@ public final class JavaServiceProcess extends SupervisedProcess {
 
   public int grpcPort() {
     return grpcPort;
+  }
+
+  /** The plaintext port readiness is probed on: {@link #grpcPort()} unless set apart. */
+  public int healthPort() {
+    return healthPort;
   }
 
   /** The environment the service is started with (its settings). */
@@ -109,7 +118,7 @@ public final class JavaServiceProcess extends SupervisedProcess {
     GrpcHealthClient client;
     synchronized (this) {
       if (health == null) {
-        health = new GrpcHealthClient("127.0.0.1", grpcPort);
+        health = new GrpcHealthClient("127.0.0.1", healthPort);
       }
       client = health;
     }
@@ -169,6 +178,7 @@ public final class JavaServiceProcess extends SupervisedProcess {
   public static final class Builder {
     private final String name;
     private final int grpcPort;
+    private int healthPort;
     private String javaExecutable =
         Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
@@ -227,6 +237,20 @@ public final class JavaServiceProcess extends SupervisedProcess {
     /** Describes the gRPC port for conflict messages (default: "gRPC", no hint). */
     public Builder grpcPortClaim(PortClaim claim) {
       this.grpcPortClaim = claim;
+      return this;
+    }
+
+    /**
+     * Probes readiness on this plaintext {@code grpc.health.v1} port instead of the gRPC port (a
+     * mesh service, whose gRPC port requires a client certificate). Declare the port with {@link
+     * #extraPort} too, for the conflict check.
+     */
+    public Builder healthPort(int healthPort) {
+      if (healthPort < 1 || healthPort > 65_535) {
+        throw new IllegalArgumentException(
+            "health port must be from 1 to 65535, got " + healthPort);
+      }
+      this.healthPort = healthPort;
       return this;
     }
 

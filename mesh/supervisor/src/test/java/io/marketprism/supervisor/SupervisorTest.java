@@ -60,6 +60,33 @@ class SupervisorTest {
   }
 
   @Test
+  void aServiceWithItsOwnHealthPortIsReadyWhenThatPortAnswersServing() throws Exception {
+    List<Integer> ports = FreePorts.allocate(2);
+    JavaServiceProcess service =
+        JavaServiceProcess.builder("mesh-service", ports.get(0))
+            .classpath(JavaServiceProcess.Classpath.of(System.getProperty("java.class.path")))
+            .mainClass(HealthOnlyServiceMain.class.getName())
+            .jvmOptions(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+            .environment(
+                java.util.Map.of(
+                    "MARKETPRISM_GRPC_PORT", ports.get(0).toString(),
+                    "MARKETPRISM_MESH_HEALTH_PORT", ports.get(1).toString()))
+            .healthPort(ports.get(1))
+            .logFile(directory.resolve("mesh-service.log"))
+            .readyTimeout(Duration.ofSeconds(30))
+            .stopGrace(Duration.ofSeconds(5))
+            .build();
+    try (Supervisor supervisor = Supervisor.builder().add(service).build()) {
+      supervisor.start();
+
+      assertThat(service.isReady()).isTrue();
+      // the gRPC port has no health service: only the health port can have made it ready
+      assertThat(GrpcHealthClient.checkOnce("127.0.0.1", ports.get(0), Duration.ofSeconds(2)))
+          .isEqualTo(Health.UNKNOWN);
+    }
+  }
+
+  @Test
   void stopsEverythingInReverseStartOrderAndLeavesNoProcess() throws Exception {
     NatsServerProcess nats = TestProcesses.nats(directory.resolve("nats"));
     JavaServiceProcess service =

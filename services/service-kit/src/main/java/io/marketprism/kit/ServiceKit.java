@@ -127,6 +127,7 @@ public final class ServiceKit<C extends ServiceConfig> {
     Server server = null;
     try {
       if (config.mesh().enabled()) {
+        MeshBootstrap.requireCertificateFiles(config.mesh());
         MeshBootstrap.install(name, config.mesh());
       }
       if (config.metrics().enabled()) {

@@ -3,6 +3,8 @@ package io.marketprism.kit.mesh;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.kit.config.MeshConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +63,23 @@ public final class MeshBootstrap {
       return JSON.writeValueAsString(bootstrap);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Fails, naming the file, when {@code mesh.cert-dir} is set but lacks one of the files the certificate providers
+   * read, so that a service without its certificate stops at start-up rather than at its first handshake.
+   */
+  public static void requireCertificateFiles(MeshConfig mesh) throws IOException {
+    if (mesh.certDir().isBlank()) {
+      return;
+    }
+    Path dir = Path.of(mesh.certDir()).toAbsolutePath();
+    for (String file : List.of("cert.pem", "key.pem", "ca.pem")) {
+      if (!Files.isReadable(dir.resolve(file))) {
+        throw new IOException("mesh.cert-dir " + dir + " has no readable " + file
+            + " (the service's mesh certificate, key and CA; ./marketprism up writes them)");
+      }
     }
   }
 

@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.kit.config.ConfigException;
 import io.marketprism.kit.config.ConfigLoader;
 import io.marketprism.kit.config.ServiceConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MeshBootstrapTest {
 
@@ -48,6 +52,21 @@ class MeshBootstrapTest {
     assertThat(providers.at("/server/plugin_name").asText()).isEqualTo("file_watcher");
     assertThat(providers.at("/client/config/certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/cert.pem");
     assertThat(providers.at("/client/config/ca_certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/ca.pem");
+  }
+
+  @Test
+  void aCertificateDirectoryWithoutItsFilesIsRefusedNamingTheMissingFile(@TempDir Path dir) throws Exception {
+    ServiceConfig config = config(Map.of("MARKETPRISM_MESH_CERT_DIR", dir.toString()));
+    Files.writeString(dir.resolve("cert.pem"), "certificate");
+    Files.writeString(dir.resolve("ca.pem"), "ca");
+
+    assertThatThrownBy(() -> MeshBootstrap.requireCertificateFiles(config.mesh()))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("mesh.cert-dir " + dir + " has no readable key.pem");
+
+    Files.writeString(dir.resolve("key.pem"), "key");
+    MeshBootstrap.requireCertificateFiles(config.mesh());
+    MeshBootstrap.requireCertificateFiles(config(Map.of()).mesh()); // no directory, nothing to check
   }
 
   @Test

@@ -1,0 +1,84 @@
+package io.marketprism.launcher;
+
+import io.marketprism.controlplane.pki.CertificateRotator;
+import io.marketprism.controlplane.pki.MeshCa;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mesh certificates of one run: the workspace's CA ({@code pki/ca}, created on first use and
+ * kept, so that operator certificates from {@code marketprism pki issue} stay valid across runs)
+ * and a short-lived workload certificate per mesh service, identity {@code
+ * spiffe://marketprism/service/<name>}, in {@code certs/<service>/}. Each is rewritten at two
+ * thirds of its lifetime; the services' gRPC {@code file_watcher} providers pick the new files up
+ * within a second, so rotation needs no restart and fails no call.
+ *
+ * <p>Thread-safe: each rotator runs on its own thread; the map is fixed after {@link #issue}.
+ */
+final class MeshCertificates implements AutoCloseable {
+
+  /** The CA outlives any run; workload certificates are what rotates. */
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+
+  private final Map<String, CertificateRotator> rotators;
+
+  private MeshCertificates(Map<String, CertificateRotator> rotators) {
+    this.rotators = rotators;
+  }
+
+  /** No certificates: the run without the mesh. */
+  static MeshCertificates none() {
+    return new MeshCertificates(Map.of());
+  }
+
+  /**
+   * Loads (or creates) the workspace's CA and writes every service's certificate files now, so they
+   * exist before the service starts; then keeps rotating them until {@link #close()}.
+   */
+  static MeshCertificates issue(Workspace workspace, Collection<String> services, Duration lifetime)
+      throws IOException {
+    Clock clock = Clock.systemUTC();
+    MeshCa ca = MeshCa.loadOrCreate(workspace.caDirectory(), CA_VALIDITY, clock);
+    Map<String, CertificateRotator> rotators = new LinkedHashMap<>();
+    try {
+      for (String service : services) {
+        rotators.put(
+            service,
+            CertificateRotator.start(
+                ca, service, workspace.certificateDirectory(service), lifetime, clock));
+      }
+    } catch (IOException | RuntimeException e) {
+      rotators.values().forEach(CertificateRotator::close);
+      throw e;
+    }
+    return new MeshCertificates(rotators);
+  }
+
+  /** The services that hold a certificate, in the order they were issued. */
+  List<String> services() {
+    return new ArrayList<>(rotators.keySet());
+  }
+
+  /** How many times {@code service}'s certificate was replaced since it was first written. */
+  int rotations(String service) {
+    CertificateRotator rotator = rotators.get(service);
+    if (rotator == null) {
+      throw new IllegalArgumentException("no mesh certificate for " + service);
+    }
+    return rotator.rotations();
+  }
+
+  /**
+   * Stops rotating; the files stay (a service still running keeps using them until they expire).
+   */
+  @Override
+  public void close() {
+    rotators.values().forEach(CertificateRotator::close);
+  }
+}
