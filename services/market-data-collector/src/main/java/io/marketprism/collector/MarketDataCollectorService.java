@@ -1,7 +1,6 @@
 package io.marketprism.collector;
 
 import io.grpc.BindableService;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.marketprism.collector.api.CollectorApi;
 import io.marketprism.collector.exchange.ExchangeRegistry;
 import io.marketprism.collector.feed.Collector;
@@ -16,7 +15,6 @@ import io.marketprism.collector.subscription.SymbolResolver;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
 import io.marketprism.kit.config.ConfigException;
-import io.marketprism.kit.health.ServiceHealth;
 import io.marketprism.messaging.BoundedPublisher;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.NatsConnections;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +43,9 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
   private static final Logger LOG = LoggerFactory.getLogger(MarketDataCollectorService.class);
 
   private final SymbolResolver resolver = new SymbolResolver(ExchangeRegistry.standard());
-  private final AtomicBoolean servedOnce = new AtomicBoolean();
   private Collector collector;
   private SubscriptionStore store;
+  private InstrumentDirectory instruments;
 
   public MarketDataCollectorService() {
     super("market-data-collector", MarketDataCollectorConfig.class);
@@ -70,7 +67,7 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
     } catch (IllegalArgumentException e) {
       throw new ConfigException("connection: " + e.getMessage(), e);
     }
-    InstrumentDirectory instruments = ctx.shutdown().register("instrument lists",
+    instruments = ctx.shutdown().register("instrument lists",
         InstrumentDirectory.builder(http, ctx.metrics())
             .sources(VenueEndpoints.instrumentSources(config))
             .refreshInterval(config.instruments().refreshInterval())
@@ -82,7 +79,7 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
       store = SubscriptionStore.open(nats, config.persistence().subscriptionsBucket());
     }
     CollectorApi api = ctx.shutdown().register("feed watches",
-        new CollectorApi(collector, instruments, resolver, () -> drainingSince(ctx)));
+        new CollectorApi(collector, instruments, resolver, ctx.health()::draining));
     return List.of(api);
   }
 
@@ -93,15 +90,6 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
         Venue.BINANCE_FUTURES, connections.binance(),
         Venue.OKX, connections.okx(),
         Venue.DERIBIT, connections.deribit()));
-  }
-
-  /** True once health, having been SERVING, is no longer: the kit is shutting the service down. */
-  private boolean drainingSince(ServiceContext ctx) {
-    boolean servingNow = ctx.health().status(ServiceHealth.OVERALL) == ServingStatus.SERVING;
-    if (servingNow) {
-      servedOnce.set(true);
-    }
-    return servedOnce.get() && !servingNow;
   }
 
   @Override
@@ -137,7 +125,8 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
           ? "the subscriptions kept in bucket " + config.persistence().subscriptionsBucket()
           : "subscriptions") + " exceed the limits: " + e.getMessage() + " (raise limits.*)", e);
     }
-    LOG.info("collecting {} subscriptions ({})", keys.size(),
-        stored.isPresent() ? "kept from the last run" : "from the configuration");
+    String source = stored.isPresent() ? "subscriptions kept from the last run" : "configured subscriptions";
+    LOG.info("collecting {} {}", keys.size(), source);
+    StartupListingCheck.schedule(collector, instruments, keys, source);
   }
 }

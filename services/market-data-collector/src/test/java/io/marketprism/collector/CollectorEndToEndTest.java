@@ -109,7 +109,9 @@ class CollectorEndToEndTest {
     SubscribeRequest add = SubscribeRequest.newBuilder().setExchange("okx").addSymbols("ETH-USDT")
         .addDataTypes(DataType.DATA_TYPE_TRADE).build();
     List<String> before;
-    try (ExchangeSimulator simulator = SimulatorFixture.start(Map.of())) {
+    // Subscribe checks symbols against the exchange's instrument list: the simulator must list ETH-USDT.
+    try (ExchangeSimulator simulator = SimulatorFixture.start(
+        Map.of("MARKETPRISM_MARKETS_OKX", "BTC-USDT,BTC-USDT-SWAP,ETH-USDT"))) {
       try (CollectorFixture collector = CollectorFixture.start(simulator, nats, null, bucket)) {
         assertThat(collector.stub.unsubscribe(drop).getRemovedCount()).isEqualTo(2);
         assertThat(collector.stub.subscribe(add).getAddedCount()).isEqualTo(1);

@@ -17,6 +17,7 @@ import io.marketprism.collector.feed.Collector;
 import io.marketprism.collector.feed.SubscriptionLimitException;
 import io.marketprism.collector.feed.SubscriptionLimits;
 import io.marketprism.collector.instruments.InstrumentDirectory;
+import io.marketprism.collector.instruments.ListingCheck;
 import io.marketprism.collector.subscription.SubscriptionKey;
 import io.marketprism.collector.subscription.Subscriptions;
 import io.marketprism.collector.subscription.SymbolResolver;
@@ -60,7 +61,9 @@ import java.util.stream.Collectors;
  * {@link Collector} does the work. Requests are checked completely before anything changes, and every
  * invalid field is reported in one {@code INVALID_ARGUMENT} with {@code google.rpc.BadRequest} violations.
  *
- * <p>ListInstruments serves the {@link InstrumentDirectory}'s lists; Subscribe's limits are the {@link Collector}'s
+ * <p>ListInstruments serves the {@link InstrumentDirectory}'s lists, and Subscribe accepts only symbols an exchange
+ * lists once its list is loaded (before that, symbols are let through unchecked); Subscribe's limits are the
+ * {@link Collector}'s
  * ({@code RESOURCE_EXHAUSTED} with {@code google.rpc.QuotaFailure}).
  *
  * <p>Thread-safe: calls share only the collector (thread-safe) and the watch scheduler.
@@ -79,6 +82,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
 
   private final Collector collector;
   private final InstrumentDirectory instruments;
+  private final ListingCheck listing;
   private final SymbolResolver resolver;
   private final BooleanSupplier draining;
   private final ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -94,6 +98,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
       BooleanSupplier draining) {
     this.collector = collector;
     this.instruments = instruments;
+    this.listing = new ListingCheck(instruments);
     this.resolver = resolver;
     this.draining = draining;
   }
@@ -116,6 +121,11 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
         if (instrument.isEmpty()) {
           bad.add("symbols[" + i + "]", "\"" + symbol + "\" is not a normalized symbol " + exchange.get().name()
               + " lists (e.g. BTC-USDT, BTC-USDT-PERP)");
+          continue;
+        }
+        if (listing.check(exchange.get().name(), symbol) == ListingCheck.Verdict.NOT_LISTED) {
+          bad.add("symbols[" + i + "]", "\"" + symbol + "\" is not listed by " + exchange.get().name()
+              + " (ListInstruments shows what it lists)");
           continue;
         }
         for (DataType type : types) {
@@ -355,7 +365,8 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
       try {
         if (draining.getAsBoolean()) {
           stop();
-          stream.onError(Status.UNAVAILABLE.withDescription("the collector is shutting down; reconnect").asRuntimeException());
+          stream.onError(Status.UNAVAILABLE.withDescription("the collector is draining (shutting down); reconnect")
+              .asRuntimeException());
           return;
         }
         List<Feed> feeds = collector.feeds(exchange);

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param rejects frames rejected
  * @param bookFaults sequence gaps, checksum mismatches and stale snapshots
  * @param snapshotRequests book re-syncs requested (first snapshots included)
+ * @param requestWaits times subscribe/unsubscribe requests had to wait for the exchange's request limit
  */
 public record ConnectionStatus(
     String exchange,
@@ -24,4 +25,5 @@ public record ConnectionStatus(
     long frames,
     long rejects,
     long bookFaults,
-    long snapshotRequests) {}
+    long snapshotRequests,
+    long requestWaits) {}

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * quiet (so that a dead connection the JDK client did not report is noticed), reconnects with
  * exponential backoff and jitter when the connection drops or goes silent (and proactively before the
  * exchange's lifetime limit), resubscribes, and re-syncs books when the feed asks (a REST snapshot for
- * Binance, a resubscribe for OKX and Deribit). Every frame goes through the exchange's
+ * Binance, a resubscribe for OKX and Deribit), and keeps its subscribe/unsubscribe requests within the exchange's
+ * request limit ({@link ChannelRequests}). Every frame goes through the exchange's
  * {@link ExchangeFeed}; its events, rejects and resync requests go on to the {@link FeedListener}.
  *
  * <p>Threading: all state lives on one single-threaded scheduler per connection (the "serial" thread):
@@ -67,6 +68,9 @@ public final class FeedConnection implements AutoCloseable {
   private final ExchangeFeed feed;
   private final Backoff backoff;
   private final AtomicLong reconnects = new AtomicLong();
+  /** Subscribe/unsubscribe requests within the exchange's limit; used on the serial thread. */
+  private final ChannelRequests requests;
+  private final AtomicLong requestWaits = new AtomicLong();
 
   // Confined to the serial thread.
   private WebSocket socket;
@@ -78,6 +82,7 @@ public final class FeedConnection implements AutoCloseable {
   private ScheduledFuture<?> idleCheck;
   private ScheduledFuture<?> probe;
   private ScheduledFuture<?> lifetime;
+  private ScheduledFuture<?> requestFlush;
   private final Set<String> snapshotsInFlight = new HashSet<>();
 
   // Read by status() from any thread.
@@ -105,6 +110,7 @@ public final class FeedConnection implements AutoCloseable {
     executor.setRemoveOnCancelPolicy(true);
     this.serial = executor;
     this.feed = protocol.newFeed(new Relay());
+    this.requests = new ChannelRequests(protocol, System::nanoTime);
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
   }
@@ -139,12 +145,9 @@ public final class FeedConnection implements AutoCloseable {
       if (socket == null) {
         return; // the next connection subscribes the new list
       }
-      if (!removed.isEmpty()) {
-        protocol.unsubscribeMessages(removed).forEach(this::send);
-      }
-      if (!added.isEmpty()) {
-        protocol.subscribeMessages(added).forEach(this::send);
-      }
+      requests.unsubscribe(removed);
+      requests.subscribe(added);
+      sendRequests();
       LOG.info("{} channels changed: +{} -{}", protocol.exchange(), added.size(), removed.size());
     });
   }
@@ -159,13 +162,13 @@ public final class FeedConnection implements AutoCloseable {
   /** Where this connection stands now. */
   public ConnectionStatus status() {
     FeedCounters counters = feed.counters();
-    long requests = 0;
+    long resyncRequests = 0;
     for (ResyncReason reason : ResyncReason.values()) {
-      requests += counters.resyncs(reason);
+      resyncRequests += counters.resyncs(reason);
     }
     Instant since = connectedSince;
     return new ConnectionStatus(protocol.exchange(), since != null, since, lastMessageTime, reconnects.get(),
-        counters.frames(), counters.rejects(), counters.bookFaults(), requests);
+        counters.frames(), counters.rejects(), counters.bookFaults(), resyncRequests, requestWaits.get());
   }
 
   /** Closes the WebSocket and stops reconnecting; waits briefly for the serial thread to finish. */
@@ -220,7 +223,9 @@ public final class FeedConnection implements AutoCloseable {
     // A new connection means new streams: every book starts over from a fresh snapshot.
     feed.resetBooks();
     protocol.openMessages().forEach(this::send);
-    protocol.subscribeMessages(channels).forEach(this::send);
+    requests.reset();
+    requests.subscribe(channels);
+    sendRequests();
     LOG.info("{} connected to {} with {} channels", protocol.exchange(), settings.webSocketUri(), channels.size());
     Optional<String> ping = protocol.keepAliveMessage();
     if (ping.isPresent()) {
@@ -321,7 +326,7 @@ public final class FeedConnection implements AutoCloseable {
   }
 
   private void stopTimers() {
-    for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {keepAlive, idleCheck, probe, lifetime}) {
+    for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {keepAlive, idleCheck, probe, lifetime, requestFlush}) {
       if (timer != null) {
         timer.cancel(false);
       }
@@ -330,6 +335,7 @@ public final class FeedConnection implements AutoCloseable {
     idleCheck = null;
     probe = null;
     lifetime = null;
+    requestFlush = null;
   }
 
   /** Sends in order: the JDK WebSocket allows one outstanding send at a time. */
@@ -360,10 +366,29 @@ public final class FeedConnection implements AutoCloseable {
     if (rest.isPresent()) {
       fetchSnapshot(nativeSymbol, rest.get(), generation);
     } else {
-      List<String> book = protocol.bookChannels(nativeSymbol);
-      protocol.unsubscribeMessages(book).forEach(this::send);
-      protocol.subscribeMessages(book).forEach(this::send);
+      requests.resubscribe(protocol.bookChannels(nativeSymbol));
+      sendRequests();
     }
+  }
+
+  /**
+   * Sends the subscribe/unsubscribe requests the exchange's limit allows now; if some must wait, sends them when
+   * the limit allows (see {@link ChannelRequests}).
+   */
+  private void sendRequests() {
+    requests.take().forEach(this::send);
+    requestWaits.set(requests.waits());
+    if (!requests.pending() || requestFlush != null) {
+      return;
+    }
+    long attempt = generation;
+    long delay = Math.max(0, requests.nextTakeNanos() - System.nanoTime());
+    requestFlush = serial.schedule(() -> {
+      requestFlush = null;
+      if (attempt == generation && socket != null) {
+        sendRequests();
+      }
+    }, delay, TimeUnit.NANOSECONDS);
   }
 
   private void fetchSnapshot(String nativeSymbol, URI uri, long attempt) {

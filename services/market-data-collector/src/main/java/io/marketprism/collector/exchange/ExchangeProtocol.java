@@ -42,6 +42,14 @@ public interface ExchangeProtocol {
   /** Unsubscribe messages for {@code channels}. */
   List<String> unsubscribeMessages(List<String> channels);
 
+  /**
+   * The most subscribe and unsubscribe messages one connection may send per window, if the exchange limits them
+   * (OKX: 480 an hour); requests beyond it wait (see {@code connection.ChannelRequests}).
+   */
+  default Optional<RequestLimit> subscriptionRequestLimit() {
+    return Optional.empty();
+  }
+
   /** A text the client must send every {@link #keepAliveInterval()} (OKX "ping"), if any. */
   Optional<String> keepAliveMessage();
 

@@ -171,6 +171,18 @@ public final class Collector implements AutoCloseable {
     return change;
   }
 
+  /**
+   * Shows {@code message} as the last error of every feed of {@code exchange} (an enabled one), for problems found
+   * outside the connections, such as subscriptions the exchange turned out not to list.
+   */
+  public void reportError(String exchange, String message) {
+    ExchangeStats exchangeStats = stats.get(exchange);
+    if (exchangeStats == null) {
+      throw new IllegalArgumentException(exchange + " is not enabled in this collector");
+    }
+    exchangeStats.error(message);
+  }
+
   /** Every subscription, ordered by (exchange, symbol, data type). */
   public List<Subscriptions.Entry> subscriptions() {
     return subscriptions.list();
@@ -325,17 +337,19 @@ public final class Collector implements AutoCloseable {
     return of;
   }
 
-  /** Frames and reconnects per exchange since start, for the metrics. */
+  /** Frames, reconnects and request-limit waits per exchange since start, for the metrics. */
   private synchronized List<CollectorMetrics.ConnectionTotals> connectionTotals() {
     Map<String, long[]> sums = new TreeMap<>();
     venues.forEach((venue, connections) -> {
       List<ConnectionStatus> statuses = connections.statuses();
-      long[] sum = sums.computeIfAbsent(venue.exchange(), name -> new long[2]);
+      long[] sum = sums.computeIfAbsent(venue.exchange(), name -> new long[3]);
       sum[0] += connections.frames(statuses);
       sum[1] += connections.reconnects(statuses);
+      sum[2] += connections.requestWaits(statuses);
     });
     List<CollectorMetrics.ConnectionTotals> totals = new ArrayList<>();
-    sums.forEach((exchange, sum) -> totals.add(new CollectorMetrics.ConnectionTotals(exchange, sum[0], sum[1])));
+    sums.forEach((exchange, sum) ->
+        totals.add(new CollectorMetrics.ConnectionTotals(exchange, sum[0], sum[1], sum[2])));
     return totals;
   }
 

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  *   <li>{@code marketprism_collector_rejected_frames_total{reason}} — frames that could not be normalized;
  *   <li>{@code marketprism_collector_book_resyncs_total{reason}} — book re-syncs requested, by reason:
  *       {@code sequence_gap}, {@code checksum_mismatch}, {@code stale_snapshot} (the gaps) and
- *       {@code no_snapshot} (first snapshots).
+ *       {@code no_snapshot} (first snapshots);
+ *   <li>{@code marketprism_collector_subscription_request_waits_total} — times subscribe/unsubscribe requests waited
+ *       for the exchange's per-connection request limit (OKX: 480 an hour).
  * </ul>
  *
  * The JetStream side ({@code marketprism_nats_publish_total{outcome}}: acked, duplicate, retried, shed) is
@@ -28,7 +30,7 @@ public final class CollectorMetrics {
   final Counter rejects;
   final Counter resyncs;
 
-  /** Registers the metrics; {@code totals} supplies frames and reconnects per exchange at scrape time. */
+  /** Registers the metrics; {@code totals} supplies the connection totals per exchange at scrape time. */
   public CollectorMetrics(PrometheusRegistry registry, Supplier<Iterable<ConnectionTotals>> totals) {
     events = Counter.builder()
         .name("marketprism_collector_events_total")
@@ -57,8 +59,14 @@ public final class CollectorMetrics {
         .labelNames("exchange")
         .callback(callback -> totals.get().forEach(t -> callback.call(t.reconnects(), t.exchange())))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("marketprism_collector_subscription_request_waits_total")
+        .help("Times subscribe/unsubscribe requests had to wait for the exchange's per-connection request limit")
+        .labelNames("exchange")
+        .callback(callback -> totals.get().forEach(t -> callback.call(t.requestWaits(), t.exchange())))
+        .register(registry);
   }
 
-  /** Frames and reconnects of one exchange's connections since start. */
-  public record ConnectionTotals(String exchange, long frames, long reconnects) {}
+  /** Frames, reconnects and request-limit waits of one exchange's connections since start. */
+  public record ConnectionTotals(String exchange, long frames, long reconnects, long requestWaits) {}
 }

@@ -29,6 +29,7 @@ final class VenueConnections implements AutoCloseable {
   private final List<Carrier> carriers = new ArrayList<>();
   private long retiredFrames;
   private long retiredReconnects;
+  private long retiredRequestWaits;
 
   VenueConnections(Venue venue, ConnectionSettings settings, FeedListener listener, HttpClient http) {
     this.venue = venue;
@@ -84,6 +85,7 @@ final class VenueConnections implements AutoCloseable {
     ConnectionStatus last = carrier.connection.status();
     retiredFrames += last.frames();
     retiredReconnects += last.reconnects();
+    retiredRequestWaits += last.requestWaits();
   }
 
   /** Status of each open connection (none when the venue carries nothing). */
@@ -111,6 +113,15 @@ final class VenueConnections implements AutoCloseable {
       reconnects += status.reconnects();
     }
     return reconnects;
+  }
+
+  /** Times subscribe/unsubscribe requests waited for the exchange's request limit, closed connections included. */
+  long requestWaits(List<ConnectionStatus> statuses) {
+    long waits = retiredRequestWaits;
+    for (ConnectionStatus status : statuses) {
+      waits += status.requestWaits();
+    }
+    return waits;
   }
 
   @Override

@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -58,6 +60,10 @@ public final class InstrumentDirectory implements AutoCloseable {
   private final Map<InstrumentSource, List<Instrument>> latest = new ConcurrentHashMap<>();
   /** Per exchange, sorted by symbol; present once all of the exchange's sources answered. */
   private final Map<String, List<Instrument>> byExchange = new ConcurrentHashMap<>();
+  /** Per exchange, the symbols of {@link #byExchange}'s list, for O(1) look-ups. */
+  private final Map<String, Set<String>> symbolsByExchange = new ConcurrentHashMap<>();
+  /** Actions waiting for an exchange's first list; guarded by itself. */
+  private final Map<String, List<Runnable>> onFirstLoad = new HashMap<>();
 
   private InstrumentDirectory(Builder builder) {
     this.sources = List.copyOf(builder.sources);
@@ -87,6 +93,33 @@ public final class InstrumentDirectory implements AutoCloseable {
   /** {@code exchange}'s instruments ordered by symbol; empty until each of its sources has been loaded once. */
   public Optional<List<Instrument>> list(String exchange) {
     return Optional.ofNullable(byExchange.get(exchange));
+  }
+
+  /** The normalized symbols {@code exchange} lists; empty until each of its sources has been loaded once. */
+  public Optional<Set<String>> symbols(String exchange) {
+    return Optional.ofNullable(symbolsByExchange.get(exchange));
+  }
+
+  /**
+   * Runs {@code action} once {@code exchange}'s list is available: at once (on this thread) if it already is, else
+   * on the loading thread right after the first list is published. An action that throws is logged.
+   */
+  public void whenLoaded(String exchange, Runnable action) {
+    synchronized (onFirstLoad) {
+      if (!byExchange.containsKey(exchange)) {
+        onFirstLoad.computeIfAbsent(exchange, name -> new ArrayList<>()).add(action);
+        return;
+      }
+    }
+    runSafely(exchange, action);
+  }
+
+  private static void runSafely(String exchange, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.error("action on the first {} instrument list failed", exchange, e);
+    }
   }
 
   /** How long a client should wait before asking again for a list that is not loaded yet. */
@@ -151,7 +184,15 @@ public final class InstrumentDirectory implements AutoCloseable {
     }
     List<Instrument> sorted = new ArrayList<>(bySymbol.values());
     sorted.sort(Comparator.comparing(Instrument::getSymbol));
-    byExchange.put(exchange, List.copyOf(sorted));
+    symbolsByExchange.put(exchange, Set.copyOf(bySymbol.keySet()));
+    List<Runnable> waiting;
+    synchronized (onFirstLoad) {
+      byExchange.put(exchange, List.copyOf(sorted));
+      waiting = onFirstLoad.remove(exchange);
+    }
+    if (waiting != null) {
+      waiting.forEach(action -> runSafely(exchange, action));
+    }
   }
 
   @Override

@@ -106,6 +106,41 @@ class FeedConnectionTest {
   }
 
   @Test
+  void okxSendsAtMost480SubscriptionRequestsOnAConnectionAndTheNextConnectionSubscribesEverythingThatWaited() {
+    OkxProtocol protocol = new OkxProtocol();
+    List<String> wanted = new ArrayList<>(protocol.channels(DataType.DATA_TYPE_TRADE, "BTC-USDT"));
+    open(protocol, wanted, settings().build());
+    await().atMost(WAIT).until(() -> requests().size() == 1);
+
+    // One subscribe request per change: the initial subscribe and 479 changes use the hour's 480; 6 must wait.
+    for (int i = 0; i < 485; i++) {
+      wanted.addAll(protocol.channels(DataType.DATA_TYPE_TRADE, "C" + i + "-USDT"));
+      connections.get(0).changeChannels(wanted);
+    }
+    await().atMost(WAIT).until(() -> requests().size() == 480 && connections.get(0).status().requestWaits() == 1);
+
+    // A new connection has a new budget: it subscribes the whole list, the waiting channels included.
+    exchange.dropConnections();
+    await().atMost(WAIT).until(() -> exchange.handshakes() == 2 && requests().size() == 485);
+    List<String> resubscribed = new ArrayList<>();
+    for (String request : requests().subList(480, 485)) {
+      assertThat(request).startsWith("{\"op\":\"subscribe\"");
+      resubscribed.addAll(okxArgs(request));
+    }
+    assertThat(resubscribed).containsExactlyElementsOf(wanted);
+  }
+
+  /** The subscribe/unsubscribe requests the exchange received (not keep-alives). */
+  private List<String> requests() {
+    return exchange.received().stream().filter(message -> message.startsWith("{\"op\"")).toList();
+  }
+
+  private static List<String> okxArgs(String request) {
+    String args = request.substring(request.indexOf('[') + 1, request.lastIndexOf(']'));
+    return List.of(args.replace("},{", "}\n{").split("\n"));
+  }
+
+  @Test
   void deribitSetsAHeartbeatAndAnswersTestRequests() {
     DeribitProtocol protocol = new DeribitProtocol();
     open(protocol, protocol.channels(DataType.DATA_TYPE_TRADE, "BTC-PERPETUAL"), settings().build());

@@ -3,6 +3,7 @@ package io.marketprism.collector.exchange.okx;
 import io.marketprism.collector.exchange.ExchangeFeed;
 import io.marketprism.collector.exchange.ExchangeProtocol;
 import io.marketprism.collector.exchange.FeedListener;
+import io.marketprism.collector.exchange.RequestLimit;
 import io.marketprism.marketdata.v1.DataType;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +21,11 @@ public final class OkxProtocol implements ExchangeProtocol {
   static final int ARGS_PER_MESSAGE = 100;
   private static final int MAX_CHANNELS = 1000;
   private static final Duration PING_EVERY = Duration.ofSeconds(20);
+  /**
+   * OKX: "the total number of 'subscribe'/'unsubscribe'/'login' requests per connection is limited to 480 times per
+   * hour"; requests beyond it are refused.
+   */
+  static final RequestLimit REQUEST_LIMIT = new RequestLimit(480, Duration.ofHours(1));
 
   @Override
   public String exchange() {
@@ -92,6 +98,11 @@ public final class OkxProtocol implements ExchangeProtocol {
       messages.add("{\"op\":\"" + op + "\",\"args\":[" + String.join(",", batch) + "]}");
     }
     return messages;
+  }
+
+  @Override
+  public Optional<RequestLimit> subscriptionRequestLimit() {
+    return Optional.of(REQUEST_LIMIT);
   }
 
   @Override
