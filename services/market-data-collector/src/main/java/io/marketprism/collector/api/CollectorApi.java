@@ -63,8 +63,7 @@ import java.util.stream.Collectors;
  *
  * <p>ListInstruments serves the {@link InstrumentDirectory}'s lists, and Subscribe accepts only symbols an exchange
  * lists once its list is loaded (before that, symbols are let through unchecked); Subscribe's limits are the
- * {@link Collector}'s
- * ({@code RESOURCE_EXHAUSTED} with {@code google.rpc.QuotaFailure}).
+ * {@link Collector}'s ({@code RESOURCE_EXHAUSTED} with {@code google.rpc.QuotaFailure}).
  *
  * <p>Thread-safe: calls share only the collector (thread-safe) and the watch scheduler.
  */
