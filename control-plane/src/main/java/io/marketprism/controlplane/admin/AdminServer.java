@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.marketprism.controlplane.ControlPlane;
+import io.marketprism.controlplane.snapshot.UnservedVersions;
 import io.marketprism.controlplane.xds.NodeTracker;
 import io.marketprism.kit.health.ServiceHealth;
 import io.marketprism.registry.v1.Instance;
@@ -29,8 +30,9 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /nodes} — every connected xDS node: id, service (node group), and per resource type what it asked
  *       for, the version it was sent, the version it ACKed, and its last NACK error; ACK/NACK totals;
  *   <li>{@code GET /registry} — every registered instance (proto3 JSON);
- *   <li>{@code GET /policy} — when the policy was loaded, the services it names, and why the newest file was
- *       rejected, if it was;
+ *   <li>{@code GET /policy} — when the policy was loaded, the services it names, why the newest file was rejected,
+ *       if it was, and {@code unserved_versions}: per service, the versions its split or header routes send calls to
+ *       that none of its registered instances runs ({@link UnservedVersions});
  *   <li>{@code GET /snapshots} — per node group, the versions set in the cache and the last refused snapshot's reason.
  * </ul>
  *
@@ -122,6 +124,16 @@ public final class AdminServer implements AutoCloseable {
     out.put("loaded_at", cp.policy().loadedAt().toString());
     out.put("services", cp.policy().current().serviceNames());
     out.put("last_error", cp.policy().lastError().orElse(null));
+    List<Map<String, Object>> unserved = new ArrayList<>();
+    for (UnservedVersions.Gap gap : cp.snapshots().unservedVersions()) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("service", gap.service());
+      g.put("versions", gap.versions());
+      g.put("registered_versions", gap.registered());
+      g.put("warning", gap.message());
+      unserved.add(g);
+    }
+    out.put("unserved_versions", unserved);
     return out;
   }
 

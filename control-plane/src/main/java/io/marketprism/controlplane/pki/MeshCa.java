@@ -18,7 +18,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -44,7 +46,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The mesh certificate authority: a self-signed ECDSA P-256 root that issues short-lived workload certificates whose
  * only identity is a SPIFFE id in the URI SAN ({@code spiffe://marketprism/service/<name>}), usable for both server
- * and client authentication. Workload certificates start a minute in the past to tolerate clock skew.
+ * and client authentication; optionally with host names ({@link HostNames}) for host-name-verifying tools. Workload certificates start a minute in the past to tolerate clock skew.
  *
  * <p>Thread-safe: immutable after construction; key generation uses a shared {@link SecureRandom}.
  */
@@ -108,11 +110,24 @@ public final class MeshCa {
 
   /** A certificate for mesh service {@code service}. */
   public WorkloadCertificate issue(String service, Duration validity) {
-    return issueFor("spiffe://" + TRUST_DOMAIN + "/service/" + service, service, validity);
+    return issue(service, validity, HostNames.NONE);
+  }
+
+  /** A certificate for mesh service {@code service} that also names {@code hosts} (local workloads: loopback). */
+  public WorkloadCertificate issue(String service, Duration validity, HostNames hosts) {
+    return issueFor("spiffe://" + TRUST_DOMAIN + "/service/" + service, service, validity, hosts);
   }
 
   /** A certificate for any SPIFFE id (operators: {@code spiffe://marketprism/operator/<name>}). */
   public WorkloadCertificate issueFor(String spiffeId, String commonName, Duration validity) {
+    return issueFor(spiffeId, commonName, validity, HostNames.NONE);
+  }
+
+  /**
+   * A certificate for any SPIFFE id that also names {@code hosts}. The SPIFFE URI comes first among the subject
+   * alternative names: it is the identity; the host names only let host-name-verifying clients accept a server.
+   */
+  public WorkloadCertificate issueFor(String spiffeId, String commonName, Duration validity, HostNames hosts) {
     try {
       KeyPair pair = newKeyPair(random);
       Instant now = clock.instant();
@@ -124,14 +139,21 @@ public final class MeshCa {
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
           .addExtension(Extension.extendedKeyUsage, false,
               new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-          .addExtension(Extension.subjectAlternativeName, true,
-              new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId)))
+          .addExtension(Extension.subjectAlternativeName, true, subjectAltNames(spiffeId, hosts))
           .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate))
           .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
       return new WorkloadCertificate(spiffeId, sign(builder, key), pair.getPrivate(), certificate);
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue a certificate for " + spiffeId + ": " + e.getMessage(), e);
     }
+  }
+
+  private static GeneralNames subjectAltNames(String spiffeId, HostNames hosts) {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId));
+    hosts.dns().forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
+    hosts.ips().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+    return new GeneralNames(names.toArray(GeneralName[]::new));
   }
 
   private static KeyPair newKeyPair(SecureRandom random) throws GeneralSecurityException {

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * ({@link CertificateRotator}) and runs until killed; Envoy sidecars read the files through SDS. For {@code issue}:
  *
  * The CA is loaded from {@code --ca-dir} ({@code ca.pem}, {@code ca-key.pem}), or created there on first use. The
- * certificate's identity is {@code spiffe://marketprism/operator/<name>}: RBAC rules with {@code from: "*"} admit
- * it, rules naming services do not. Writes {@code cert.pem}, {@code key.pem} (owner-only), {@code ca.pem}. The
+ * certificate's identity is {@code spiffe://marketprism/operator/<name>}: RBAC rules with {@code from: "operator/*"},
+ * {@code from: "operator/<name>"} or {@code from: "*"} admit it, rules naming services do not. Writes {@code cert.pem}, {@code key.pem} (owner-only), {@code ca.pem}. The
  * {@code marketprism pki issue} command runs this. Exit status 2 for bad arguments.
  */
 public final class PkiMain {
@@ -35,6 +35,11 @@ public final class PkiMain {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration MAX_TTL = Duration.ofDays(30);
+  /**
+   * As the launcher's {@code mesh.certificate-lifetime}: well above {@link CertificateRotator#MINIMUM_LIFETIME}, and
+   * an operator certificate shorter than a minute is a typo.
+   */
+  private static final Duration MIN_TTL = Duration.ofMinutes(1);
 
   private PkiMain() {}
 
@@ -110,8 +115,8 @@ public final class PkiMain {
   private static Duration ttl(Map<String, String> options) {
     String ttlText = options.getOrDefault("ttl", "24h");
     Optional<Duration> ttl = Durations.parse(ttlText);
-    if (ttl.isEmpty() || ttl.get().isNegative() || ttl.get().isZero() || ttl.get().compareTo(MAX_TTL) > 0) {
-      throw new IllegalArgumentException("--ttl must be a duration up to 30d, e.g. 8h (was \"" + ttlText + "\")");
+    if (ttl.isEmpty() || ttl.get().compareTo(MIN_TTL) < 0 || ttl.get().compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException("--ttl must be a duration from 1m to 30d, e.g. 8h (was \"" + ttlText + "\")");
     }
     return ttl.get();
   }

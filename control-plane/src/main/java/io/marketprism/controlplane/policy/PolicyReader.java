@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  *     header-routes: [{header: x-canary, exact: "true", version: "1.1"}]
  *     fault: {delay: 100ms, delay-percent: 10, abort-code: UNAVAILABLE, abort-percent: 5}
  *     mtls: STRICT                                                   # STRICT, PERMISSIVE, DISABLE
- *     rbac: {allow: [{from: api-gateway, methods: ["/marketprism.storage.v1.StorageService/*"]}]}
+ *     rbac: {allow: [{from: api-gateway, methods: ["/marketprism.storage.v1.StorageService/*"]},
+ *                    {from: "operator/*", methods: ["/marketprism.storage.v1.StorageService/ListTrades"]}]}
  * }</pre>
  *
  * <p>Stateless and thread-safe.
@@ -58,6 +59,8 @@ public final class PolicyReader {
 
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  /** An RBAC caller: a service, any operator or one operator ({@code pki issue --name}), or any mesh identity. */
+  private static final Pattern CALLER = Pattern.compile("\\*|operator/(\\*|[a-z][a-z0-9-]{0,62})|[a-z][a-z0-9-]{0,62}");
   private static final Pattern HEADER = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern METHOD = Pattern.compile("\\*|/[A-Za-z0-9_.]+/(\\*|[A-Za-z0-9_]+)");
@@ -199,8 +202,9 @@ public final class PolicyReader {
       for (Obj rule : r.objects("allow")) {
         rule.allow(Set.of("from", "methods"));
         String from = rule.required(rule.string("from"), "from");
-        if (!from.equals("*") && !SERVICE.matcher(from).matches()) {
-          throw new PolicyException(rule.path("from") + ": must be a service name or * (was \"" + from + "\")");
+        if (!CALLER.matcher(from).matches()) {
+          throw new PolicyException(rule.path("from")
+              + ": must be a service name, operator/<name>, operator/* or * (was \"" + from + "\")");
         }
         List<String> methods = rule.strings("methods").orElse(List.of("*"));
         for (String m : methods) {

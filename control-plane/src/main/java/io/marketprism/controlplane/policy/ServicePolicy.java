@@ -108,8 +108,10 @@ public record ServicePolicy(
   public record Rbac(List<RbacRule> allow) {}
 
   /**
-   * @param from a calling service's name (its SPIFFE id is {@code spiffe://marketprism/service/<from>}), or
-   *     {@code *} for any mesh identity
+   * @param from a calling service's name (its SPIFFE id is {@code spiffe://marketprism/service/<from>}),
+   *     {@code operator/<name>} for one operator's certificate ({@code marketprism pki issue --name <name>}:
+   *     {@code spiffe://marketprism/operator/<name>}), {@code operator/*} for any operator, or {@code *} for any mesh
+   *     identity (services and operators)
    * @param methods full method names ({@code /pkg.Service/Method}), {@code /pkg.Service/*} or {@code *}
    */
   public record RbacRule(String from, List<String> methods) {}

@@ -28,8 +28,18 @@ public final class MeshNames {
     return SERVICE.matcher(name).matches();
   }
 
+  /** What every mesh identity starts with: services' and operators'. */
+  public static final String SPIFFE_PREFIX = "spiffe://marketprism/";
+  /** What every operator identity ({@code marketprism pki issue}) starts with. */
+  public static final String OPERATOR_PREFIX = SPIFFE_PREFIX + "operator/";
+
   public static String spiffeId(String service) {
-    return "spiffe://marketprism/service/" + service;
+    return SPIFFE_PREFIX + "service/" + service;
+  }
+
+  /** The identity of an operator certificate issued with {@code pki issue --name <name>}. */
+  public static String operatorId(String name) {
+    return OPERATOR_PREFIX + name;
   }
 
   public static String routeConfig(String service) {

@@ -92,11 +92,8 @@ final class ServerListeners {
     int index = 0;
     for (ServicePolicy.RbacRule rule : rbac.allow()) {
       Policy.Builder policy = Policy.newBuilder();
-      policy.addPrincipals(rule.from().equals("*")
-          ? Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder()
-              .setPrincipalName(StringMatcher.newBuilder().setPrefix("spiffe://marketprism/"))).build()
-          : Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder()
-              .setPrincipalName(StringMatcher.newBuilder().setExact(MeshNames.spiffeId(rule.from())))).build());
+      policy.addPrincipals(Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder()
+          .setPrincipalName(caller(rule.from()))));
       for (String method : rule.methods()) {
         policy.addPermissions(method.equals("*")
             ? Permission.newBuilder().setAny(true).build()
@@ -104,8 +101,25 @@ final class ServerListeners {
                 ? StringMatcher.newBuilder().setPrefix(method.substring(0, method.length() - 1))
                 : StringMatcher.newBuilder().setExact(method))).build());
       }
-      rules.putPolicies("rule-" + index++ + "-" + rule.from().replace('*', '_'), policy.build());
+      rules.putPolicies("rule-" + index++ + "-" + rule.from().replace('*', '_').replace('/', '.'), policy.build());
     }
     return io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(rules).build();
+  }
+
+  /**
+   * The SPIFFE ids a rule's {@code from} admits. Every matcher starts with {@code spiffe://}, so the extra DNS and IP
+   * names of local workload certificates ({@code localhost}, {@code 127.0.0.1}) can never match one.
+   */
+  static StringMatcher caller(String from) {
+    if (from.equals("*")) {
+      return StringMatcher.newBuilder().setPrefix(MeshNames.SPIFFE_PREFIX).build();
+    }
+    if (from.equals("operator/*")) {
+      return StringMatcher.newBuilder().setPrefix(MeshNames.OPERATOR_PREFIX).build();
+    }
+    if (from.startsWith("operator/")) {
+      return StringMatcher.newBuilder().setExact(MeshNames.operatorId(from.substring("operator/".length()))).build();
+    }
+    return StringMatcher.newBuilder().setExact(MeshNames.spiffeId(from)).build();
   }
 }

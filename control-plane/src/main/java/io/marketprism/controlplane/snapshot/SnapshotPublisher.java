@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.marketprism.controlplane.policy.MeshPolicy;
 import io.marketprism.controlplane.policy.PolicySource;
 import io.marketprism.controlplane.registry.RegistryView;
 import io.marketprism.registry.v1.Instance;
@@ -55,6 +56,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final AtomicLong builds = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final Map<String, String> rejections = new ConcurrentHashMap<>();
+  private volatile List<UnservedVersions.Gap> unserved = List.of();
   private final RegistryView.Listener registryListener = events -> requestRebuild();
 
   public SnapshotPublisher(
@@ -95,14 +97,26 @@ public final class SnapshotPublisher implements AutoCloseable {
     pending.set(false);
     try {
       List<Instance> instances = registry.instances(i -> true);
-      Map<String, MeshSnapshot> groups = builder.build(policy.current(), instances, requested);
+      MeshPolicy current = policy.current();
+      Map<String, MeshSnapshot> groups = builder.build(current, instances, requested);
       for (Map.Entry<String, MeshSnapshot> e : groups.entrySet()) {
         publish(e.getKey(), e.getValue());
       }
+      noteUnservedVersions(UnservedVersions.find(current, instances));
       builds.incrementAndGet();
     } catch (RuntimeException e) {
       log.error("building snapshots failed; nodes keep their last configuration", e);
     }
+  }
+
+  /** Warns once per new gap (rebuilds are frequent; the admin view shows the gaps in force). */
+  private void noteUnservedVersions(List<UnservedVersions.Gap> gaps) {
+    for (UnservedVersions.Gap gap : gaps) {
+      if (!unserved.contains(gap)) {
+        log.atWarn().addKeyValue("service", gap.service()).log("{}", gap.message());
+      }
+    }
+    unserved = List.copyOf(gaps);
   }
 
   private void publish(String group, MeshSnapshot resources) {
@@ -169,6 +183,11 @@ public final class SnapshotPublisher implements AutoCloseable {
   /** Why the last snapshot of {@code group} was refused, if it was. */
   public Optional<String> rejection(String group) {
     return Optional.ofNullable(rejections.get(group));
+  }
+
+  /** Versions the policy routes to that no registered instance runs, as of the last rebuild. */
+  public List<UnservedVersions.Gap> unservedVersions() {
+    return unserved;
   }
 
   public Snapshot snapshot(String group) {

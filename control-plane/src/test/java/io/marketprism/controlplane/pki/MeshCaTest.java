@@ -56,5 +56,17 @@ class MeshCaTest {
         .hasMessageContaining("--name must be");
     assertThatThrownBy(() -> PkiMain.run(new String[] {"issue", "--ca-dir", "x", "--name", "bob", "--out", "y", "--ttl", "90d"}))
         .hasMessageContaining("--ttl must be");
+    assertThatThrownBy(() -> PkiMain.run(new String[] {"issue", "--ca-dir", "x", "--name", "bob", "--out", "y", "--ttl", "30s"}))
+        .hasMessage("--ttl must be a duration from 1m to 30d, e.g. 8h (was \"30s\")");
+  }
+
+  @Test
+  void hostNamesAreCheckedAndFollowTheSpiffeId() throws Exception {
+    MeshCa ca = MeshCa.create("test", Duration.ofDays(1), Clock.systemUTC());
+    X509Certificate cert = ca.issue("svc", Duration.ofHours(1), new HostNames(List.of("localhost", "svc.local"),
+        List.of("127.0.0.1", "::1"))).certificate();
+    assertThat(cert.getSubjectAlternativeNames().stream().map(n -> (Integer) n.get(0)).toList()).containsExactly(6, 2, 2, 7, 7);
+    assertThatThrownBy(() -> new HostNames(List.of("bad_name"), List.of())).hasMessageContaining("\"bad_name\" is not a DNS name");
+    assertThatThrownBy(() -> new HostNames(List.of(), List.of("localhost"))).hasMessageContaining("\"localhost\" is not an IP");
   }
 }

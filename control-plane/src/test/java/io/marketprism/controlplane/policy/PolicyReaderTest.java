@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.marketprism.controlplane.policy.ServicePolicy.LbPolicy;
 import io.marketprism.controlplane.policy.ServicePolicy.MtlsMode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyReaderTest {
@@ -73,9 +74,36 @@ class PolicyReaderTest {
   void theSamplePolicyShippedInMeshDeployIsValid() throws Exception {
     MeshPolicy policy = reader.read(java.nio.file.Files.readString(java.nio.file.Path.of("../mesh/deploy/mesh-policy.yaml")));
 
-    assertThat(policy.serviceNames()).contains("data-storage", "config-center");
+    assertThat(policy.serviceNames()).contains("data-storage");
     assertThat(policy.forService("data-storage").mtlsMode()).isEqualTo(MtlsMode.STRICT);
-    assertThat(policy.forService("config-center").split()).hasSize(2);
+    // every local instance registers as one version, so a shipped split would leave the service without endpoints
+    assertThat(policy.serviceNames()).allSatisfy(s -> {
+      assertThat(policy.forService(s).split()).as("split of %s", s).isEmpty();
+      assertThat(policy.forService(s).headerRoutes()).as("header routes of %s", s).isEmpty();
+    });
+    // operators read data-storage; only named services archive or purge
+    List<ServicePolicy.RbacRule> storage = policy.forService("data-storage").rbac().orElseThrow().allow();
+    assertThat(storage).extracting(ServicePolicy.RbacRule::from).doesNotContain("*").contains("operator/*");
+    assertThat(storage).filteredOn(r -> r.from().startsWith("operator/")).flatExtracting(ServicePolicy.RbacRule::methods)
+        .contains("/marketprism.storage.v1.StorageService/ListTrades")
+        .noneMatch(m -> m.contains("Archive") || m.endsWith("/*") && m.contains("StorageService") || m.equals("*"));
+  }
+
+  @Test
+  void rbacCallersAreServicesOperatorsOrAnyone() throws Exception {
+    MeshPolicy policy = reader.read("""
+        services:
+          svc:
+            rbac: {allow: [{from: api-gateway}, {from: "operator/*"}, {from: "operator/alice"}, {from: "*"}]}
+        """);
+    assertThat(policy.forService("svc").rbac().orElseThrow().allow()).extracting(ServicePolicy.RbacRule::from)
+        .containsExactly("api-gateway", "operator/*", "operator/alice", "*");
+
+    for (String bad : List.of("operator/", "operator/Alice", "operators/*", "operator/a/b", "*/alice", "service/api-gateway")) {
+      assertThatThrownBy(() -> reader.read("services: {svc: {rbac: {allow: [{from: api-gateway}, {from: \"" + bad + "\"}]}}}"))
+          .hasMessage("services.svc.rbac.allow[1].from: must be a service name, operator/<name>, operator/* or * (was \""
+              + bad + "\")");
+    }
   }
 
   @Test

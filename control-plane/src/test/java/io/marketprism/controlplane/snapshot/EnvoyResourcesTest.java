@@ -25,12 +25,11 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.marketprism.common.v1.Endpoint;
 import io.marketprism.controlplane.policy.MeshPolicy;
 import io.marketprism.controlplane.policy.PolicyReader;
+import io.marketprism.controlplane.support.CanaryPolicy;
 import io.marketprism.controlplane.support.EnvoyProtos;
 import io.marketprism.controlplane.support.EnvoyReferences;
 import io.marketprism.registry.v1.Instance;
 import io.marketprism.registry.v1.InstanceState;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ class EnvoyResourcesTest {
   private static final String GATEWAY = "gateway|edge-gateway";
 
   private static MeshPolicy meshPolicy() throws Exception {
-    return new PolicyReader().read(Files.readString(Path.of("../mesh/deploy/mesh-policy.yaml")));
+    return new PolicyReader().read(CanaryPolicy.shippedWithCanary());
   }
 
   private static Instance instance(String service, String id, String version, int port) {
@@ -188,7 +187,7 @@ class EnvoyResourcesTest {
         .singleElement().satisfies(r -> assertThat(r.getRoute().getCluster()).isEqualTo("outbound|data-storage"));
     assertThat(all).filteredOn(r -> r.getMatch().getPrefix().equals("/marketprism.storage.v1.StorageService/"))
         .singleElement().satisfies(r -> assertThat(r.getRoute().getCluster()).isEqualTo("outbound|data-storage"));
-    // the config-center canary of the policy holds at the edge too: header route first, then the 90/10 split
+    // the config-center canary (added to the shipped policy) holds at the edge too: header route first, then the 90/10 split
     List<Route> config = all.stream().filter(r -> r.getMatch().getPrefix().equals("/v1/config/")).toList();
     assertThat(config).hasSize(2);
     assertThat(config.get(0).getMatch().getHeaders(0).getName()).isEqualTo("x-canary");

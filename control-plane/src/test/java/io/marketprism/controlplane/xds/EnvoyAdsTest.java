@@ -17,12 +17,12 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.marketprism.controlplane.snapshot.EnvoyNode;
 import io.marketprism.controlplane.support.AdsStream;
+import io.marketprism.controlplane.support.CanaryPolicy;
 import io.marketprism.controlplane.support.EnvoyProtos;
 import io.marketprism.controlplane.support.EnvoyReferences;
 import io.marketprism.controlplane.support.MeshHarness;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ class EnvoyAdsTest {
 
   @Test
   void envoySidecarAndGatewayReceiveCompleteTypedConfigurations(NatsServer nats, @TempDir Path dir) throws Exception {
-    String policy = Files.readString(Path.of("../mesh/deploy/mesh-policy.yaml"));
+    String policy = CanaryPolicy.shippedWithCanary();
     try (MeshHarness mesh = new MeshHarness(nats.url(), dir, policy);
         AdsStream sidecar = new AdsStream(mesh.controlPort(), envoy("sidecar", "data-storage"));
         AdsStream gateway = new AdsStream(mesh.controlPort(), envoy("gateway", "edge-gateway"))) {

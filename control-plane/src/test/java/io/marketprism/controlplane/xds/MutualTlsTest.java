@@ -4,14 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
 import io.marketprism.controlplane.pki.CertificateRotator;
+import io.marketprism.controlplane.pki.HostNames;
 import io.marketprism.controlplane.pki.MeshCa;
 import io.marketprism.controlplane.pki.PemFiles;
 import io.marketprism.controlplane.pki.WorkloadCertificate;
@@ -19,21 +31,35 @@ import io.marketprism.controlplane.support.MeshHarness;
 import io.marketprism.registry.v1.InstanceState;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** STRICT mTLS with SPIFFE identities from the mesh CA, RBAC on the server listener, and certificate rotation. */
+/**
+ * STRICT mTLS with SPIFFE identities from the mesh CA, RBAC on the server listener, and certificate rotation: no call
+ * fails, neither on a kept connection nor on connections opened while the server's certificate is replaced.
+ */
 @WithNats
 class MutualTlsTest {
 
-  private static final Duration SHORT_LIVED = Duration.ofSeconds(3);
+  /** The shortest lifetime the rotator accepts: replaced every 6 s, the old certificate valid 3 s longer. */
+  private static final Duration SHORT_LIVED = CertificateRotator.MINIMUM_LIFETIME;
 
   private static MeshHarness mesh;
   private static MeshCa ca;
@@ -51,7 +77,8 @@ class MutualTlsTest {
         """.formatted(SimpleServiceGrpc.SERVICE_NAME));
     ca = MeshCa.create("test mesh CA", Duration.ofDays(1), Clock.systemUTC());
     certs = dir.resolve("certs");
-    vaultCerts = CertificateRotator.start(ca, "vault", certs.resolve("vault"), SHORT_LIVED, Clock.systemUTC());
+    vaultCerts = CertificateRotator.start(
+        ca, "vault", certs.resolve("vault"), SHORT_LIVED, HostNames.LOOPBACK, Clock.systemUTC());
     vault = mesh.backend("vault", "vault-a", "1.0", InsecureServerCredentials.create(),
         Map.of("server", fileWatcher(certs.resolve("vault"))), MeshHarness.freePort());
     await().atMost(Duration.ofSeconds(20)).until(() -> mesh.controlPlane().registryView()
@@ -64,7 +91,7 @@ class MutualTlsTest {
     mesh.close();
   }
 
-  private static Map<String, Object> fileWatcher(Path dir) {
+  static Map<String, Object> fileWatcher(Path dir) {
     return Map.of("plugin_name", "file_watcher", "config", Map.of(
         "certificate_file", dir.resolve(PemFiles.CERTIFICATE).toString(),
         "private_key_file", dir.resolve(PemFiles.KEY).toString(),
@@ -82,7 +109,7 @@ class MutualTlsTest {
     return clientWithFiles(dir);
   }
 
-  private static Status.Code codeOf(ManagedChannel channel) {
+  static Status.Code codeOf(ManagedChannel channel) {
     try {
       MeshHarness.call(channel, Map.of());
       return Status.Code.OK;
@@ -132,8 +159,16 @@ class MutualTlsTest {
   }
 
   @Test
-  void rotatingCertificatesUnderLoadFailsNoCall() throws Exception {
+  void rotatingCertificatesUnderLoadFailsNoCallOnOneConnectionOrOnNewOnes() throws Exception {
     Path tellerDir = certs.resolve("rotating-teller");
+    // a fresh channel per call (a new TLS handshake each time, verifying the server's validity and host name), with
+    // a certificate that does not rotate: what it proves is that the server never presents an expired certificate
+    Path fixedDir = certs.resolve("fixed-teller");
+    PemFiles.write(fixedDir, ca.issue("teller", Duration.ofHours(1)));
+    ChannelCredentials fresh = TlsChannelCredentials.newBuilder()
+        .keyManager(fixedDir.resolve(PemFiles.CERTIFICATE).toFile(), fixedDir.resolve(PemFiles.KEY).toFile())
+        .trustManager(fixedDir.resolve(PemFiles.CA).toFile())
+        .build();
     try (CertificateRotator tellerCerts = CertificateRotator.start(ca, "teller", tellerDir, SHORT_LIVED, Clock.systemUTC())) {
       ManagedChannel teller = clientWithFiles(tellerDir);
       await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> codeOf(teller) == Status.Code.OK);
@@ -141,18 +176,78 @@ class MutualTlsTest {
 
       AtomicInteger calls = new AtomicInteger();
       AtomicInteger failures = new AtomicInteger();
+      List<String> errors = new ArrayList<>();
+      Set<BigInteger> serverCertificates = new HashSet<>();
       // well past the lifetime of the certificates in use when the load started
       long until = System.nanoTime() + SHORT_LIVED.multipliedBy(2).toNanos();
       while (System.nanoTime() < until) {
-        if (codeOf(teller) != Status.Code.OK) {
+        Status.Code kept = codeOf(teller);
+        Status.Code onNewConnection = callOnNewConnection(fresh, serverCertificates, errors);
+        calls.addAndGet(2);
+        if (kept != Status.Code.OK) {
+          failures.incrementAndGet();
+          errors.add("xDS channel: " + kept);
+        }
+        if (onNewConnection != Status.Code.OK) {
           failures.incrementAndGet();
         }
-        calls.incrementAndGet();
       }
 
       assertThat(tellerCerts.rotations()).isGreaterThanOrEqualTo(2);
       assertThat(vaultCerts.rotations() - serverRotationsBefore).isGreaterThanOrEqualTo(2);
-      assertThat(failures).as("failed of %d calls", calls.get()).hasValue(0);
+      assertThat(serverCertificates).as("server certificates met by new handshakes").hasSizeGreaterThanOrEqualTo(3);
+      assertThat(failures).as("failed of %d calls: %s", calls.get(), errors).hasValue(0);
+    }
+  }
+
+  @Test
+  void aLifetimeTooShortToRotateSafelyIsRefused(@TempDir Path dir) {
+    assertThatThrownBy(() -> CertificateRotator.start(ca, "vault", dir, Duration.ofSeconds(8), Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("certificate lifetime 8000ms is below the minimum 9s: a certificate is replaced at two thirds of"
+            + " its lifetime and must stay valid for at least 3s after that, while the file watchers take up its"
+            + " replacement");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  /** One call over a channel of its own, recording the certificate the server presented in that handshake. */
+  private static Status.Code callOnNewConnection(ChannelCredentials credentials, Set<BigInteger> serverCertificates,
+      List<String> errors) {
+    ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + vault.port, credentials).build();
+    try {
+      AtomicReference<SSLSession> session = new AtomicReference<>();
+      SimpleServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(new SessionRecorder(session))
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .unaryRpc(SimpleRequest.getDefaultInstance());
+      serverCertificates.add(((X509Certificate) session.get().getPeerCertificates()[0]).getSerialNumber());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      errors.add("new connection: " + e.getStatus() + (e.getCause() != null ? " caused by " + e.getCause() : ""));
+      return e.getStatus().getCode();
+    } catch (SSLPeerUnverifiedException e) {
+      throw new AssertionError("a TLS call without a server certificate", e);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Keeps the TLS session of the call's transport. */
+  private record SessionRecorder(AtomicReference<SSLSession> session) implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onHeaders(Metadata responseHeaders) {
+              session.set(getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+              super.onHeaders(responseHeaders);
+            }
+          }, headers);
+        }
+      };
     }
   }
 }
