@@ -1,6 +1,7 @@
 package io.marketprism.launcher;
 
 import io.marketprism.controlplane.pki.CertificateRotator;
+import io.marketprism.controlplane.pki.HostNames;
 import io.marketprism.controlplane.pki.MeshCa;
 import java.io.IOException;
 import java.time.Clock;
@@ -50,8 +51,10 @@ final class MeshCertificates implements AutoCloseable {
       for (String service : services) {
         rotators.put(
             service,
+            // loopback names besides the SPIFFE id: local tools (buf curl --cacert) verify the server by host
+            // name; xDS peers and RBAC go by the SPIFFE id only
             CertificateRotator.start(
-                ca, service, workspace.certificateDirectory(service), lifetime, clock));
+                ca, service, workspace.certificateDirectory(service), lifetime, HostNames.LOOPBACK, clock));
       }
     } catch (IOException | RuntimeException e) {
       rotators.values().forEach(CertificateRotator::close);
