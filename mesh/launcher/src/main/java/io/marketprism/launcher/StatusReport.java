@@ -144,10 +144,9 @@ record StatusReport(List<Row> rows, RunState.Mesh mesh) {
             + "  gRPC ports need a mesh client certificate (mTLS STRICT unless the policy says"
             + " otherwise):%n"
             + "  ./marketprism pki issue --name <you> --out <dir>%n"
-            + "  buf curl --protocol grpc --cert <dir>/cert.pem --key <dir>/key.pem -k"
-            + " https://<address>%s%n"
-            + "  (-k: mesh certificates name a SPIFFE id, not a host); plaintext health checks:"
-            + " health_address%n",
+            + "  buf curl --protocol grpc --cert <dir>/cert.pem --key <dir>/key.pem"
+            + " --cacert <dir>/ca.pem https://<address>%s%n"
+            + "  plaintext health checks: health_address%n",
         mesh.controlPlane(), mesh.policy(), example);
   }
 }
