@@ -7,6 +7,9 @@ import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -26,7 +29,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>inbound: listener {@code inbound|<service>} on {@code 0.0.0.0:<inbound port>}, TLS from SDS (client
- *       certificate required for STRICT, optional for PERMISSIVE, none for DISABLE), the service's RBAC filter, and a
+ *       certificate required for STRICT; for PERMISSIVE a TLS chain with the certificate optional beside a plaintext
+ *       chain, told apart by the TLS inspector; plaintext for DISABLE), the service's RBAC filter, and a
  *       route to cluster {@code inbound|<service>}, the service itself on {@code 127.0.0.1:<its port>}; and listener
  *       {@code health|<service>} on {@code 0.0.0.0:<health port>}, plaintext, passing only {@code grpc.health.v1} to
  *       it (the control plane's health checks; {@code SidecarRegistrar} registers the instance with that port);
@@ -42,6 +46,10 @@ import java.util.Map;
  * applies to it unchanged. Stateless.
  */
 final class EnvoySidecarResources {
+
+  /** Envoy's name for the listener filter that tells TLS from plaintext by the first bytes. */
+  static final String TLS_INSPECTOR = "envoy.filters.listener.tls_inspector";
+
 
   private EnvoySidecarResources() {}
 
@@ -107,15 +115,34 @@ final class EnvoySidecarResources {
     FilterChain.Builder chain = FilterChain.newBuilder()
         .setName(inboundName(service))
         .addFilters(Filter.newBuilder().setName(ClientResources.HCM_FILTER).setTypedConfig(Any.pack(hcm.build())));
-    if (policy.mtlsMode() != ServicePolicy.MtlsMode.DISABLE) {
-      chain.setTransportSocket(TransportSocket.newBuilder()
-          .setName(ClientResources.TLS_SOCKET)
-          .setTypedConfig(Any.pack(EnvoyTls.downstream(policy.mtlsMode() == ServicePolicy.MtlsMode.STRICT))));
-    }
-    return Listener.newBuilder()
+    Listener.Builder listener = Listener.newBuilder()
         .setName(inboundName(service))
-        .setAddress(EnvoyClusters.address("0.0.0.0", port))
-        .addFilterChains(chain)
+        .setAddress(EnvoyClusters.address("0.0.0.0", port));
+    switch (policy.mtlsMode()) {
+      case DISABLE -> listener.addFilterChains(chain);
+      case STRICT -> listener.addFilterChains(chain.setTransportSocket(downstreamTls(true)));
+      case PERMISSIVE -> {
+        // Envoy can do what proxyless gRPC cannot: take plaintext and TLS callers on one port while services move
+        // into the mesh. The TLS inspector tells them apart; each kind gets its own chain, the same RBAC in both
+        // (a plaintext caller has no identity, so only rules that admit any caller let it through).
+        listener.addListenerFilters(ListenerFilter.newBuilder()
+            .setName(TLS_INSPECTOR)
+            .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
+        listener.addFilterChains(chain.clone()
+            .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))
+            .setTransportSocket(downstreamTls(false)));
+        listener.addFilterChains(chain.clone()
+            .setName(inboundName(service) + "|plaintext")
+            .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer")));
+      }
+    }
+    return listener.build();
+  }
+
+  private static TransportSocket downstreamTls(boolean requireClientCertificate) {
+    return TransportSocket.newBuilder()
+        .setName(ClientResources.TLS_SOCKET)
+        .setTypedConfig(Any.pack(EnvoyTls.downstream(requireClientCertificate)))
         .build();
   }
 

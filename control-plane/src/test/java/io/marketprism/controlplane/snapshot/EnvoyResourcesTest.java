@@ -1,6 +1,7 @@
 package io.marketprism.controlplane.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Message;
@@ -159,6 +160,27 @@ class EnvoyResourcesTest {
     assertThat(sidecar.secrets()).extracting(Secret::getName)
         .containsExactlyInAnyOrder(EnvoyTls.IDENTITY_SECRET, EnvoyTls.TRUST_SECRET);
     assertThat(sidecar.secrets().get(0).getTlsCertificate().getWatchedDirectory().getPath()).isEqualTo("/etc/marketprism/certs");
+  }
+
+  @Test
+  void permissiveSidecarTakesTlsAndPlaintextCallersOnOnePort() throws Exception {
+    String policy = CanaryPolicy.shippedWithCanary() + "\n  monitoring:\n    mtls: PERMISSIVE\n";
+    RequestedNames requested = new RequestedNames();
+    requested.addGroup("sidecar|monitoring");
+    MeshSnapshot sidecar = new SnapshotBuilder(EnvoySettings.defaults())
+        .build(new PolicyReader().read(policy), INSTANCES, requested).get("sidecar|monitoring");
+
+    assertTypedAndResolved(sidecar);
+    Listener inbound = listener(sidecar, "inbound|monitoring");
+    assertThat(inbound.getListenerFiltersList()).extracting(f -> f.getName())
+        .containsExactly("envoy.filters.listener.tls_inspector");
+    assertThat(inbound.getFilterChainsList())
+        .extracting(c -> c.getFilterChainMatch().getTransportProtocol(), c -> c.hasTransportSocket())
+        .containsExactlyInAnyOrder(tuple("tls", true), tuple("raw_buffer", false));
+    DownstreamTlsContext tls = inbound.getFilterChainsList().stream().filter(c -> c.hasTransportSocket())
+        .findFirst().orElseThrow().getTransportSocket().getTypedConfig().unpack(DownstreamTlsContext.class);
+    assertThat(tls.getRequireClientCertificate().getValue()).as("PERMISSIVE: certificate optional").isFalse();
+    assertThat(inbound.getFilterChainsList()).extracting(c -> c.getName()).doesNotHaveDuplicates();
   }
 
   @Test
