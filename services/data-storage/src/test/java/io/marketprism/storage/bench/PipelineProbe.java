@@ -2,6 +2,7 @@ package io.marketprism.storage.bench;
 
 import io.marketprism.marketdata.v1.DataType;
 import io.marketprism.marketdata.v1.MarketEvent;
+import io.marketprism.marketdata.v1.Trade;
 import io.marketprism.messaging.BoundedPublisher;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.MarketDataMessages;
@@ -17,6 +18,8 @@ import io.marketprism.storage.schema.EventTables;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -99,7 +102,36 @@ class PipelineProbe {
       }
       report("fetch+decode+row", t0);
       System.out.printf("PROBE   of which decode+row: %,.0f msgs/s%n", N * 1e9 / decodeNanos);
+
+      // the ceiling of one pull consumer here, by ack policy: what the ingest's fetch thread could get at best
+      for (AckPolicy policy : List.of(AckPolicy.None, AckPolicy.All, AckPolicy.Explicit)) {
+        consumeCeiling(connection, policy);
+      }
     }
+  }
+
+  /** Background-pulls the N probe messages, decodes each and acks as {@code policy} allows (ack-all every 5,000). */
+  private static void consumeCeiling(Connection connection, AckPolicy policy) throws Exception {
+    String durable = "ceiling-" + policy;
+    connection.jetStreamManagement().addOrUpdateConsumer(DefaultStreams.MARKET_DATA,
+        ConsumerConfiguration.builder().durable(durable).filterSubject("md.trade.binance.HDR-USDT")
+            .ackPolicy(policy).maxAckPending(policy == AckPolicy.None ? -1 : 100_000).build());
+    long t0 = System.nanoTime();
+    try (IterableConsumer consumer = connection.getConsumerContext(DefaultStreams.MARKET_DATA, durable)
+        .iterate(ConsumeOptions.builder().batchSize(10_000).build())) {
+      for (int got = 0; got < N; ) {
+        Message m = consumer.nextMessage(Duration.ofMillis(500));
+        if (m == null) {
+          continue;
+        }
+        Trade.parseFrom(m.getData());
+        got++;
+        if (policy == AckPolicy.Explicit || (policy == AckPolicy.All && got % 5_000 == 0)) {
+          m.ack();
+        }
+      }
+    }
+    report("consume+decode, ack " + policy, t0);
   }
 
   private static void report(String what, long t0) {
