@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import io.marketprism.controlplane.snapshot.EnvoySettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +35,14 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *   timeout: 1s
  *   healthy-threshold: 2
  *   unhealthy-threshold: 3
+ * server-tls:
+ *   cert-dir: ""             # cert.pem, key.pem, ca.pem of the control plane's mesh identity
+ *                            # (spiffe://marketprism/service/control-plane); empty = the gRPC port is plaintext
+ *                            # and anyone who reaches it may register instances and read the mesh config
+ *   client-auth: REQUIRE     # the only mode: every caller presents a mesh-CA certificate; a service may register,
+ *                            # renew and deregister only its own instances; list/watch/ADS are open to any identity
+ *   health-port: 0           # plaintext grpc.health.v1 beside the TLS port, for probes without a certificate;
+ *                            # 0 = an ephemeral port
  * policy:
  *   file: ""                 # the mesh policy YAML; empty = no policy (xDS defaults, plaintext)
  *   poll-interval: 2s
@@ -57,6 +66,7 @@ public class ControlPlaneConfig extends ServiceConfig {
   @Valid @NotNull private NatsSection nats = new NatsSection();
   @Valid @NotNull private RegistrySection registry = new RegistrySection();
   @Valid @NotNull private HealthCheck healthCheck = new HealthCheck();
+  @Valid @NotNull private ServerTls serverTls = new ServerTls();
   @Valid @NotNull private Policy policy = new Policy();
   @Valid @NotNull private Envoy envoy = new Envoy();
 
@@ -78,6 +88,10 @@ public class ControlPlaneConfig extends ServiceConfig {
 
   public HealthCheck healthCheck() {
     return healthCheck;
+  }
+
+  public ServerTls serverTls() {
+    return serverTls;
   }
 
   public Policy policy() {
@@ -165,6 +179,28 @@ public class ControlPlaneConfig extends ServiceConfig {
 
     public int unhealthyThreshold() {
       return unhealthyThreshold;
+    }
+  }
+
+  /** mTLS on the gRPC port (registry, ADS, CSDS) with the control plane's mesh certificate; files re-read on change. */
+  public static class ServerTls {
+    @NotNull private String certDir = "";
+
+    @NotNull
+    @Pattern(regexp = "REQUIRE", message = "must be REQUIRE (a caller without a certificate could register any service)")
+    private String clientAuth = "REQUIRE";
+
+    @Range(min = 0, max = 65535)
+    private int healthPort;
+
+    /** The certificate directory, when the port serves mTLS. */
+    public Optional<Path> certDir() {
+      return certDir.isBlank() ? Optional.empty() : Optional.of(Path.of(certDir));
+    }
+
+    /** The plaintext grpc.health.v1 port started with TLS (0 = ephemeral). */
+    public int healthPort() {
+      return healthPort;
     }
   }
 

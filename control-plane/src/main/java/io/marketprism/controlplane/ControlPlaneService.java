@@ -5,7 +5,11 @@ import io.marketprism.controlplane.admin.AdminServer;
 import io.marketprism.controlplane.health.HealthCheckSettings;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
+import io.marketprism.kit.mesh.MeshTls;
+import io.marketprism.kit.server.GrpcServerFactory;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,5 +43,23 @@ public final class ControlPlaneService extends MarketPrismService<ControlPlaneCo
     ctx.shutdown().register("admin endpoint",
         AdminServer.start(config.admin().host(), config.admin().port(), controlPlane, ctx.health()));
     return controlPlane.grpcServices();
+  }
+
+  /** With {@code server-tls}, the gRPC port serves mTLS from the control plane's certificate directory. */
+  @Override
+  protected Optional<GrpcServerFactory> serverFactory(ControlPlaneConfig config, ServiceContext ctx) throws Exception {
+    if (config.serverTls().certDir().isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = config.serverTls().certDir().get();
+    MeshTls tls;
+    try {
+      tls = MeshTls.watchingDirectory(dir, Optional.empty());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IOException("server-tls.cert-dir " + dir.toAbsolutePath()
+          + " needs cert.pem, key.pem and ca.pem of the control plane's mesh identity: " + e.getMessage(), e);
+    }
+    ctx.shutdown().register("control-plane TLS files", tls);
+    return Optional.of(new TlsServerFactory(tls, config.grpc().host(), config.serverTls().healthPort()));
   }
 }

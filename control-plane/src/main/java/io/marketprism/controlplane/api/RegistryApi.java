@@ -171,6 +171,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
         RequestValidator.duration(bad, "drain_period", request.hasDrainPeriod(), request.getDrainPeriod(),
             RequestValidator.DEFAULT_DRAIN, Duration.ZERO, Duration.ofMinutes(10));
     bad.throwIfAny();
+    requireOwnService(request.getService());
     InstanceKey key = new InstanceKey(request.getService(), request.getInstanceId());
     Instance drained = call(() -> registry.deregister(key, drain));
     response.onNext(DeregisterResponse.newBuilder().setInstance(drained).build());
@@ -304,18 +305,18 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   /**
-   * Over mTLS, a caller may only register and renew instances of the service its certificate names; plaintext
+   * Over mTLS, a caller may only register, renew and deregister instances of the service its certificate names; plaintext
    * callers (a local control plane without TLS) are not checked.
    */
   private static void requireOwnService(String service) {
-    if (!CallerIdentity.authenticated()) {
+    if (!CallerIdentity.overTls()) {
       return;
     }
     java.util.Optional<String> caller = CallerIdentity.callerService();
     if (caller.isEmpty() || !caller.get().equals(service)) {
       throw Status.PERMISSION_DENIED
           .withDescription("caller " + caller.map(c -> CallerIdentity.SERVICE_PREFIX + c).orElse("without a service identity")
-              + " may not register or renew instances of " + service)
+              + " may not register, renew or deregister instances of " + service)
           .asRuntimeException();
     }
   }

@@ -22,7 +22,10 @@ import java.util.Map;
  * XdsServerBuilder} (mTLS as the policy says, STRICT by default) with its certificate files from
  * {@code certs/<service>/}, dials its peers at {@code xds:///<service>}, and answers health checks
  * on a plaintext port of its own, which is where the supervisor and {@code status} probe it. The
- * control plane gets the policy file. With the mesh off, services serve plaintext on their gRPC
+ * control plane gets the policy file and a certificate of its own ({@code
+ * spiffe://marketprism/service/control-plane}): its gRPC port (registry, ADS) serves mTLS, a service
+ * may register only itself, and the services dial it with their certificates ({@code
+ * MARKETPRISM_MESH_CONTROL_PLANE_TLS}); its health is on a plaintext port too. With the mesh off, services serve plaintext on their gRPC
  * port and dial each other at the {@code MARKETPRISM_PEERS_*} addresses.
  */
 final class MeshPlan {
@@ -99,6 +102,27 @@ final class MeshPlan {
         .toList();
   }
 
+  /**
+   * The services that hold a mesh certificate in this run: the mesh services and the control plane,
+   * whose gRPC port then serves mTLS.
+   */
+  static List<String> certificateHolders(LauncherConfig config, boolean mesh) {
+    return config.enabledServices().stream()
+        .filter(service -> inMesh(service, mesh) || servesControlPlaneTls(service, mesh))
+        .map(ServiceSettings::name)
+        .toList();
+  }
+
+  /** True when {@code service} is the control plane of a mesh run: mTLS on its gRPC port. */
+  static boolean servesControlPlaneTls(ServiceSettings service, boolean mesh) {
+    return mesh && service.name().equals(ServiceCatalog.CONTROL_PLANE);
+  }
+
+  /** True when {@code service} answers health checks on its plaintext health port in this run. */
+  private static boolean hasHealthPort(ServiceSettings service, boolean mesh) {
+    return inMesh(service, mesh) || servesControlPlaneTls(service, mesh);
+  }
+
   /** True when {@code service} runs in the mesh in this run. */
   static boolean inMesh(ServiceSettings service, boolean mesh) {
     return mesh && service.definition().joinsMesh();
@@ -118,7 +142,7 @@ final class MeshPlan {
       String prefix = "services." + service.name() + ".";
       claims.add(claim(service.grpcPort(), service.name(), "gRPC", prefix + "grpc-port"));
       claims.add(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
-      if (inMesh(service, mesh)) {
+      if (hasHealthPort(service, mesh)) {
         claims.add(healthClaim(service));
       }
       service
@@ -182,7 +206,7 @@ final class MeshPlan {
                               endpoints.put(
                                   field, "http://127.0.0.1:" + service.extraPort().getAsInt())));
       endpoints.put("metrics", "http://127.0.0.1:" + service.metricsPort() + "/metrics");
-      if (inMesh(service, mesh)) {
+      if (hasHealthPort(service, mesh)) {
         endpoints.put(ComponentState.HEALTH_ADDRESS, service.healthAddress());
       }
       components.add(
@@ -233,9 +257,14 @@ final class MeshPlan {
       env.put(
           "MARKETPRISM_MESH_CERT_DIR", workspace.certificateDirectory(service.name()).toString());
       env.put("MARKETPRISM_MESH_HEALTH_PORT", Integer.toString(service.healthPort()));
-    } else if (mesh && service.name().equals(ServiceCatalog.CONTROL_PLANE)) {
+      env.put("MARKETPRISM_MESH_CONTROL_PLANE_TLS", "true");
+    } else if (servesControlPlaneTls(service, mesh)) {
       env.put(
           "MARKETPRISM_POLICY_FILE", config.mesh().policyPath(workspace.repository()).toString());
+      env.put(
+          "MARKETPRISM_SERVER_TLS_CERT_DIR",
+          workspace.certificateDirectory(service.name()).toString());
+      env.put("MARKETPRISM_SERVER_TLS_HEALTH_PORT", Integer.toString(service.healthPort()));
     }
     env.putAll(service.environment());
     return env;
@@ -273,7 +302,7 @@ final class MeshPlan {
                         service.name(),
                         extra.purpose(),
                         prefix + extra.configKey())));
-    if (inMesh(service, mesh)) {
+    if (hasHealthPort(service, mesh)) {
       builder.healthPort(service.healthPort()).extraPort(healthClaim(service));
     }
     return builder.build();

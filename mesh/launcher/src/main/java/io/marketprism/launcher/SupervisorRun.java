@@ -67,7 +67,7 @@ final class SupervisorRun {
           mesh
               ? MeshCertificates.issue(
                   workspace,
-                  MeshPlan.meshServices(config, mesh),
+                  MeshPlan.certificateHolders(config, mesh),
                   config.mesh().certificateLifetime())
               : MeshCertificates.none();
     } catch (IOException | RuntimeException e) {

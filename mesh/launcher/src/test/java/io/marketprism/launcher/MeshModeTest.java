@@ -27,6 +27,7 @@ import io.marketprism.launcher.LauncherConfig.ServiceSettings;
 import io.marketprism.registry.v1.Instance;
 import io.marketprism.registry.v1.InstanceState;
 import io.marketprism.registry.v1.ListInstancesRequest;
+import io.marketprism.kit.mesh.MeshTls;
 import io.marketprism.registry.v1.RegistryServiceGrpc;
 import io.marketprism.supervisor.FreePorts;
 import io.marketprism.supervisor.JavaServiceProcess;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,10 +90,18 @@ class MeshModeTest {
 
     try (MeshCertificates certificates =
             MeshCertificates.issue(
-                workspace, MeshPlan.meshServices(config, true), CERTIFICATE_LIFETIME);
-        Supervisor supervisor = supervisor(config, workspace, true)) {
+                workspace, MeshPlan.certificateHolders(config, true), CERTIFICATE_LIFETIME);
+        Supervisor supervisor = supervisor(config, workspace, true);
+        // the control plane's port is mTLS too: read the registry with a mesh identity (its own)
+        MeshTls registryReader =
+            MeshTls.watchingDirectory(
+                workspace.certificateDirectory("control-plane"),
+                Optional.of(MeshTls.CONTROL_PLANE_ID))) {
       supervisor.start();
-      ManagedChannel controlPlane = plaintext(address(config, "control-plane"));
+      ManagedChannel controlPlane =
+          Grpc.newChannelBuilder(
+                  address(config, "control-plane"), registryReader.channelCredentials())
+              .build();
       try {
         await()
             .atMost(Duration.ofSeconds(30))
@@ -99,6 +109,9 @@ class MeshModeTest {
       } finally {
         controlPlane.shutdownNow();
       }
+      assertThat(plaintextCallCode(address(config, "control-plane")))
+          .as("plaintext call to the control plane's mTLS port")
+          .isEqualTo(Status.Code.UNAVAILABLE);
 
       Path operator = directory.resolve("operator");
       CommandRun issued =
@@ -275,6 +288,8 @@ class MeshModeTest {
                 "true",
                 "MARKETPRISM_MESH_CONTROL_PLANE",
                 controlPlane,
+                "MARKETPRISM_MESH_CONTROL_PLANE_TLS",
+                "true",
                 "MARKETPRISM_MESH_CERT_DIR",
                 certificateDirectory.toString()));
     MeshBootstrap.install("operator-tester", operator.mesh());

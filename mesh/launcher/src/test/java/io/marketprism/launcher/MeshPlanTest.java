@@ -67,12 +67,33 @@ class MeshPlanTest {
   }
 
   @Test
+  void inTheMeshTheControlPlaneServesMutualTlsAndTheServicesDialItWithTheirCertificates() {
+    Map<String, String> controlPlane =
+        MeshPlan.environment(defaults, workspace, service("control-plane"), true);
+    Map<String, String> storage =
+        MeshPlan.environment(defaults, workspace, service("data-storage"), true);
+
+    assertThat(controlPlane)
+        .containsEntry(
+            "MARKETPRISM_SERVER_TLS_CERT_DIR",
+            workspace.certificateDirectory("control-plane").toString())
+        .containsEntry("MARKETPRISM_SERVER_TLS_HEALTH_PORT", "7300");
+    assertThat(storage).containsEntry("MARKETPRISM_MESH_CONTROL_PLANE_TLS", "true");
+    assertThat(MeshPlan.certificateHolders(defaults, true)).contains("control-plane", "data-storage");
+    assertThat(MeshPlan.certificateHolders(defaults, false)).isEmpty();
+    assertThat(MeshPlan.environment(defaults, workspace, service("control-plane"), false))
+        .doesNotContainKey("MARKETPRISM_SERVER_TLS_CERT_DIR");
+  }
+
+  @Test
   void inTheMeshReadinessAndStatusProbeTheHealthPort() {
     List<SupervisedProcess> inMesh = MeshPlan.processes(defaults, workspace, "1.0", true);
     List<SupervisedProcess> direct = MeshPlan.processes(defaults, workspace, "1.0", false);
 
     assertThat(javaProcess(inMesh, "data-storage").healthPort()).isEqualTo(7302);
-    assertThat(javaProcess(inMesh, "control-plane").healthPort()).isEqualTo(7100);
+    // the control plane's gRPC port wants a client certificate: it is probed on its plaintext health port
+    assertThat(javaProcess(inMesh, "control-plane").healthPort()).isEqualTo(7300);
+    assertThat(javaProcess(direct, "control-plane").healthPort()).isEqualTo(7100);
     assertThat(javaProcess(direct, "data-storage").healthPort()).isEqualTo(7102);
     assertThat(MeshPlan.portClaims(defaults, true)).extracting(PortClaim::port).contains(7302);
     assertThat(MeshPlan.portClaims(defaults, false))

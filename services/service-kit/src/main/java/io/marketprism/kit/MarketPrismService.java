@@ -2,8 +2,10 @@ package io.marketprism.kit;
 
 import io.grpc.BindableService;
 import io.marketprism.kit.config.ServiceConfig;
+import io.marketprism.kit.server.GrpcServerFactory;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -78,4 +80,15 @@ public abstract class MarketPrismService<C extends ServiceConfig> {
    * @throws Exception to abort start-up
    */
   protected void onStarted(C config, ServiceContext ctx) throws Exception {}
+
+  /**
+   * How this service's gRPC server listens, when the service itself decides it (the control plane's mTLS port);
+   * called after {@link #services}, and wins over the kit's choice. Register what it opens with {@code ctx.shutdown()}.
+   * Default: empty (the kit's factory: plaintext, or the mesh's with {@code mesh.enabled}).
+   *
+   * @throws Exception to abort start-up
+   */
+  protected Optional<GrpcServerFactory> serverFactory(C config, ServiceContext ctx) throws Exception {
+    return Optional.empty();
+  }
 }

@@ -138,10 +138,11 @@ public final class ServiceKit<C extends ServiceConfig> {
       ServiceContext ctx = new ServiceContext(name, telemetry, health, channels, shutdown);
 
       List<BindableService> services = service.services(config, ctx);
-      server = serverFactory.start(buildServer(services, health, telemetry));
+      GrpcServerFactory factory = service.serverFactory(config, ctx).orElse(serverFactory);
+      server = factory.start(buildServer(factory, services, health, telemetry));
       InetSocketAddress grpcAddress = boundAddress(server);
       Optional<InetSocketAddress> healthAddress = Optional.empty();
-      Optional<Server> healthServer = serverFactory.startHealthServer(health.service());
+      Optional<Server> healthServer = factory.startHealthServer(health.service());
       if (healthServer.isPresent()) {
         Server started = healthServer.get();
         shutdown.register("plaintext health port", () -> started.shutdownNow());
@@ -172,8 +173,9 @@ public final class ServiceKit<C extends ServiceConfig> {
     }
   }
 
-  private Server buildServer(List<BindableService> services, ServiceHealth health, Telemetry telemetry) {
-    ServerBuilder<?> builder = serverFactory.newServerBuilder(service.name(), config.grpc());
+  private Server buildServer(
+      GrpcServerFactory factory, List<BindableService> services, ServiceHealth health, Telemetry telemetry) {
+    ServerBuilder<?> builder = factory.newServerBuilder(service.name(), config.grpc());
     services.forEach(builder::addService);
     builder.addService(health.service());
     builder.addService(ProtoReflectionServiceV1.newInstance());

@@ -1,5 +1,6 @@
 package io.marketprism.kit.config;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -15,6 +16,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * mesh:
  *   enabled: false                   # true = XdsServerBuilder server, registration, xds:///<service> channels
  *   control-plane: 127.0.0.1:7100    # host:port of the control plane (registry + ADS); comma-separated replicas
+ *   control-plane-tls: false         # true = mTLS to the control plane with cert-dir's identity (its server-tls);
+ *                                    # it must present spiffe://marketprism/service/control-plane
  *   cert-dir: ""                     # cert.pem, key.pem, ca.pem of this service's mesh identity (rotated in place);
  *                                    # empty = no certificate: only services whose mTLS mode is DISABLE can be called
  *   health-port: 0                   # plaintext grpc.health.v1 port for the control plane's checks; 0 = ephemeral
@@ -34,6 +37,8 @@ public class MeshConfig {
   @NotBlank
   @Pattern(regexp = "[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*", message = "must be host:port[,host:port...]")
   private String controlPlane = "127.0.0.1:7100";
+
+  private boolean controlPlaneTls;
 
   @NotNull private String certDir = "";
 
@@ -62,6 +67,16 @@ public class MeshConfig {
 
   public String controlPlane() {
     return controlPlane;
+  }
+
+  /** Whether the registry and ADS connections to the control plane use mTLS with this service's certificate. */
+  public boolean controlPlaneTls() {
+    return controlPlaneTls;
+  }
+
+  @AssertTrue(message = "mesh.control-plane-tls needs mesh.cert-dir (the certificate it presents)")
+  private boolean isControlPlaneTlsCertified() {
+    return !controlPlaneTls || !certDir.isBlank();
   }
 
   public String certDir() {

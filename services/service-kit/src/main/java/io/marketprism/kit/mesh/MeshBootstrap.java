@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The grpc-xds bootstrap of a mesh service: where the control plane is, who this node is ({@code node.cluster} =
  * the service name, which the control plane groups nodes by), the server listener name template, and — when the
  * service has a mesh certificate — the {@code file_watcher} certificate providers {@code server} and {@code client}
- * that the control plane's TLS contexts name.
+ * that the control plane's TLS contexts name. With {@code mesh.control-plane-tls} the ADS connection itself is mTLS
+ * ({@code channel_creds} {@code tls} with the same files, served by {@link MeshTlsXdsCredentials}).
  *
  * <p>grpc-java reads the bootstrap once per process, from {@code GRPC_XDS_BOOTSTRAP} (a file), else the
  * {@code io.grpc.xds.bootstrap} system property (a file), else {@code io.grpc.xds.bootstrapConfig} (JSON).
@@ -38,10 +39,13 @@ public final class MeshBootstrap {
   public static String json(String service, MeshConfig mesh) {
     Map<String, Object> bootstrap = new LinkedHashMap<>();
     List<Object> servers = new ArrayList<>();
+    Map<String, Object> channelCreds = mesh.controlPlaneTls()
+        ? Map.of("type", MeshTlsXdsCredentials.NAME, "config", certificateFiles(mesh))
+        : Map.of("type", "insecure");
     for (String address : mesh.controlPlane().split(",")) {
       servers.add(Map.of(
           "server_uri", address.strip(),
-          "channel_creds", List.of(Map.of("type", "insecure")),
+          "channel_creds", List.of(channelCreds),
           "server_features", List.of("xds_v3")));
     }
     bootstrap.put("xds_servers", servers);
@@ -51,12 +55,9 @@ public final class MeshBootstrap {
         "locality", Map.of("zone", mesh.zone())));
     bootstrap.put("server_listener_resource_name_template", SERVER_LISTENER_TEMPLATE);
     if (!mesh.certDir().isBlank()) {
-      Path dir = Path.of(mesh.certDir()).toAbsolutePath();
-      Map<String, Object> fileWatcher = Map.of("plugin_name", "file_watcher", "config", Map.of(
-          "certificate_file", dir.resolve("cert.pem").toString(),
-          "private_key_file", dir.resolve("key.pem").toString(),
-          "ca_certificate_file", dir.resolve("ca.pem").toString(),
-          "refresh_interval", "1s"));
+      Map<String, Object> watcherConfig = new LinkedHashMap<>(certificateFiles(mesh));
+      watcherConfig.put("refresh_interval", "1s");
+      Map<String, Object> fileWatcher = Map.of("plugin_name", "file_watcher", "config", watcherConfig);
       bootstrap.put("certificate_providers", Map.of("server", fileWatcher, "client", fileWatcher));
     }
     try {
@@ -64,6 +65,16 @@ public final class MeshBootstrap {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code mesh.cert-dir}'s files under the keys both the file watcher and the {@code tls} channel creds read. */
+  private static Map<String, Object> certificateFiles(MeshConfig mesh) {
+    Path dir = Path.of(mesh.certDir()).toAbsolutePath();
+    Map<String, Object> files = new LinkedHashMap<>();
+    files.put("certificate_file", dir.resolve("cert.pem").toString());
+    files.put("private_key_file", dir.resolve("key.pem").toString());
+    files.put("ca_certificate_file", dir.resolve("ca.pem").toString());
+    return files;
   }
 
   /**

@@ -75,4 +75,30 @@ class MeshBootstrapTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("mesh.control-plane");
   }
+
+  @Test
+  void theControlPlaneIsDialledPlaintextUnlessControlPlaneTlsIsOn() throws Exception {
+    ServiceConfig plain = config(Map.of("MARKETPRISM_MESH_CERT_DIR", "/etc/mesh/data-storage"));
+    ServiceConfig tls = config(Map.of("MARKETPRISM_MESH_CERT_DIR", "/etc/mesh/data-storage",
+        "MARKETPRISM_MESH_CONTROL_PLANE", "10.0.0.1:7100,10.0.0.2:7100", "MARKETPRISM_MESH_CONTROL_PLANE_TLS", "true"));
+
+    JsonNode plainServers = new ObjectMapper().readTree(MeshBootstrap.json("data-storage", plain.mesh())).get("xds_servers");
+    JsonNode tlsServers = new ObjectMapper().readTree(MeshBootstrap.json("data-storage", tls.mesh())).get("xds_servers");
+
+    assertThat(plainServers.at("/0/channel_creds/0/type").asText()).isEqualTo("insecure");
+    for (JsonNode server : tlsServers) {
+      assertThat(server.at("/channel_creds/0/type").asText()).isEqualTo("tls");
+      assertThat(server.at("/channel_creds/0/config/certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/cert.pem");
+      assertThat(server.at("/channel_creds/0/config/private_key_file").asText()).isEqualTo("/etc/mesh/data-storage/key.pem");
+      assertThat(server.at("/channel_creds/0/config/ca_certificate_file").asText()).isEqualTo("/etc/mesh/data-storage/ca.pem");
+    }
+    assertThat(tlsServers).hasSize(2);
+  }
+
+  @Test
+  void controlPlaneTlsWithoutACertificateDirectoryIsRejectedNamingTheKeys() {
+    assertThatThrownBy(() -> config(Map.of("MARKETPRISM_MESH_CONTROL_PLANE_TLS", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mesh.control-plane-tls needs mesh.cert-dir");
+  }
 }
