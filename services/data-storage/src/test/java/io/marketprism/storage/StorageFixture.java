@@ -17,7 +17,10 @@ import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.NatsConfig;
 import io.marketprism.messaging.NatsConnections;
 import io.marketprism.observability.Telemetry;
+import io.marketprism.storage.clickhouse.ClickHouse;
+import io.marketprism.storage.schema.Migrations;
 import io.marketprism.storage.v1.StorageServiceGrpc;
+import io.marketprism.testkit.ClickHouseServer;
 import io.nats.client.Connection;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -90,6 +93,14 @@ public final class StorageFixture implements AutoCloseable {
     BoundedPublisher publisher =
         BoundedPublisher.start(connection, natsConfig.publisher(), new PrometheusRegistry());
     return new StorageFixture(service, connection, publisher, database, spans);
+  }
+
+  /** A client of {@code database}, created afresh (dropped first) and migrated, for tests below the service. */
+  public static ClickHouse freshDatabase(ClickHouseServer server, String database) throws Exception {
+    server.query("DROP DATABASE IF EXISTS " + database);
+    ClickHouse clickHouse = new ClickHouse(server.jdbcUrl(), Duration.ofSeconds(30));
+    Migrations.apply(clickHouse, database);
+    return clickHouse;
   }
 
   /** Publishes and waits for the stream's acks. */

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.marketprism.storage.StorageFixture;
 import io.marketprism.storage.clickhouse.ClickHouse;
-import io.marketprism.storage.schema.Migrations;
 import io.marketprism.testkit.ClickHouseServer;
 import io.marketprism.testkit.WithClickHouse;
 import java.time.Duration;
@@ -30,9 +30,7 @@ class ArchiverRunsTest {
 
   @BeforeAll
   static void migrate() throws Exception {
-    server.query("DROP DATABASE IF EXISTS " + DATABASE);
-    clickHouse = new ClickHouse(server.jdbcUrl(), Duration.ofSeconds(30));
-    Migrations.apply(clickHouse, DATABASE);
+    clickHouse = StorageFixture.freshDatabase(server, DATABASE);
   }
 
   @Test

@@ -16,7 +16,6 @@ import io.marketprism.storage.StorageFixture;
 import io.marketprism.storage.clickhouse.ClickHouse;
 import io.marketprism.testkit.ClickHouseServer;
 import io.marketprism.testkit.WithClickHouse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,7 @@ class SchemaTest {
 
   @BeforeAll
   static void migrate() throws Exception {
-    server.query("DROP DATABASE IF EXISTS " + DATABASE);
-    clickHouse = new ClickHouse(server.jdbcUrl(), Duration.ofSeconds(30));
-    Migrations.apply(clickHouse, DATABASE);
+    clickHouse = StorageFixture.freshDatabase(server, DATABASE);
   }
 
   @Test
