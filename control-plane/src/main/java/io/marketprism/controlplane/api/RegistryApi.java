@@ -14,6 +14,7 @@ import io.marketprism.controlplane.registry.InstanceKey;
 import io.marketprism.controlplane.registry.Registry;
 import io.marketprism.controlplane.registry.RegistryStore;
 import io.marketprism.controlplane.registry.RegistryView;
+import io.marketprism.kit.api.FieldViolations;
 import io.marketprism.registry.v1.DeregisterRequest;
 import io.marketprism.registry.v1.DeregisterResponse;
 import io.marketprism.registry.v1.GetInstanceRequest;
@@ -70,7 +71,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   private void registerChecked(RegisterRequest request, StreamObserver<RegisterResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     if (!request.hasInstance()) {
       bad.add("instance", "is required");
     } else {
@@ -103,7 +104,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
           return;
         }
         if (request.getLeaseId().isEmpty()) {
-          end(BadRequests.single("lease_id", "is required"));
+          end(FieldViolations.single("lease_id", "is required"));
           return;
         }
         try {
@@ -164,7 +165,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   private void deregisterChecked(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     RequestValidator.service(bad, "service", request.getService());
     RequestValidator.instanceId(bad, "instance_id", request.getInstanceId());
     Duration drain =
@@ -188,7 +189,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   private void getInstanceChecked(GetInstanceRequest request, StreamObserver<GetInstanceResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     RequestValidator.service(bad, "service", request.getService());
     RequestValidator.instanceId(bad, "instance_id", request.getInstanceId());
     bad.throwIfAny();
@@ -209,7 +210,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   private void listInstancesChecked(ListInstancesRequest request, StreamObserver<ListInstancesResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     if (!request.getService().isEmpty()) {
       RequestValidator.service(bad, "service", request.getService());
     }
@@ -258,7 +259,7 @@ public final class RegistryApi extends RegistryServiceGrpc.RegistryServiceImplBa
   }
 
   private void watchInstancesChecked(WatchInstancesRequest request, StreamObserver<WatchInstancesResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     for (int i = 0; i < request.getServicesCount(); i++) {
       RequestValidator.service(bad, "services[" + i + "]", request.getServices(i));
     }

@@ -2,6 +2,7 @@ package io.marketprism.controlplane.api;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.util.Durations;
+import io.marketprism.kit.api.FieldViolations;
 import io.marketprism.registry.v1.Instance;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,19 +20,19 @@ final class RequestValidator {
 
   private RequestValidator() {}
 
-  static void service(BadRequests bad, String field, String service) {
+  static void service(FieldViolations bad, String field, String service) {
     if (!SERVICE.matcher(service).matches()) {
       bad.add(field, "must be 1 to 63 characters of [a-z0-9-] starting with a letter (was \"" + service + "\")");
     }
   }
 
-  static void instanceId(BadRequests bad, String field, String id) {
+  static void instanceId(FieldViolations bad, String field, String id) {
     if (!INSTANCE_ID.matcher(id).matches()) {
       bad.add(field, "must be 1 to 128 characters of [A-Za-z0-9._-] (was \"" + id + "\")");
     }
   }
 
-  static void instance(BadRequests bad, Instance instance) {
+  static void instance(FieldViolations bad, Instance instance) {
     service(bad, "instance.service", instance.getService());
     instanceId(bad, "instance.instance_id", instance.getInstanceId());
     if (!instance.hasAddress()) {
@@ -59,7 +60,7 @@ final class RequestValidator {
     }
   }
 
-  private static void port(BadRequests bad, String field, int port, boolean zeroAllowed) {
+  private static void port(FieldViolations bad, String field, int port, boolean zeroAllowed) {
     if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
       bad.add(field, "must be " + (zeroAllowed ? "0" : "1") + " to 65535 (was " + port + ")");
     }
@@ -67,7 +68,7 @@ final class RequestValidator {
 
   /** The duration, or {@code fallback} when unset, if within [min, max]; else a violation and {@code fallback}. */
   static java.time.Duration duration(
-      BadRequests bad, String field, boolean set, Duration value, java.time.Duration fallback,
+      FieldViolations bad, String field, boolean set, Duration value, java.time.Duration fallback,
       java.time.Duration min, java.time.Duration max) {
     if (!set) {
       return fallback;

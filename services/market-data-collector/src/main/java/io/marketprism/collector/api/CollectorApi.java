@@ -36,6 +36,7 @@ import io.marketprism.collector.v1.UnsubscribeRequest;
 import io.marketprism.collector.v1.UnsubscribeResponse;
 import io.marketprism.collector.v1.WatchFeedsRequest;
 import io.marketprism.collector.v1.WatchFeedsResponse;
+import io.marketprism.kit.api.FieldViolations;
 import io.marketprism.marketdata.v1.DataType;
 import io.marketprism.marketdata.v1.Instrument;
 import io.marketprism.marketdata.v1.InstrumentType;
@@ -108,7 +109,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   }
 
   private void doSubscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     Optional<Exchange> exchange = enabledExchange(request.getExchange(), bad);
     checkCount(request.getSymbolsList(), "symbols", bad);
     Set<DataType> types = dataTypes(request.getDataTypesList(), bad);
@@ -157,7 +158,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   }
 
   private void doUnsubscribe(UnsubscribeRequest request, StreamObserver<UnsubscribeResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     Optional<Exchange> exchange = exchange(request.getExchange(), bad);
     checkCount(request.getSymbolsList(), "symbols", bad);
     Set<DataType> types = dataTypes(request.getDataTypesList(), bad);
@@ -185,7 +186,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
 
   private void doListSubscriptions(ListSubscriptionsRequest request, StreamObserver<ListSubscriptionsResponse> response) {
     if (request.getPageSize() < 0) {
-      throw BadRequests.of("page_size", "must not be negative (0 means " + DEFAULT_PAGE_SIZE + ")");
+      throw FieldViolations.single("page_size", "must not be negative (0 means " + DEFAULT_PAGE_SIZE + ")");
     }
     int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
     Set<DataType> types = EnumSet.noneOf(DataType.class);
@@ -236,7 +237,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   }
 
   private void doListInstruments(ListInstrumentsRequest request, StreamObserver<ListInstrumentsResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     Optional<Exchange> exchange = enabledExchange(request.getExchange(), bad);
     if (request.getType() == InstrumentType.UNRECOGNIZED) {
       bad.add("type", "not an instrument type (INSTRUMENT_TYPE_SPOT, _PERPETUAL, _FUTURE, _OPTION)");
@@ -304,7 +305,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   }
 
   private void doWatchFeeds(WatchFeedsRequest request, StreamObserver<WatchFeedsResponse> response) {
-    BadRequests bad = new BadRequests();
+    FieldViolations bad = new FieldViolations();
     String exchange = request.getExchange();
     if (!exchange.isEmpty() && resolver.exchange(exchange).isEmpty()) {
       bad.add("exchange", unknownExchange(exchange));
@@ -420,7 +421,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     watches.shutdownNow();
   }
 
-  private Optional<Exchange> exchange(String name, BadRequests bad) {
+  private Optional<Exchange> exchange(String name, FieldViolations bad) {
     if (name.isEmpty()) {
       bad.add("exchange", "required: one of " + resolver.exchangeNames());
       return Optional.empty();
@@ -433,7 +434,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
   }
 
   /** The exchange called {@code name}, which must also be enabled here; a violation otherwise. */
-  private Optional<Exchange> enabledExchange(String name, BadRequests bad) {
+  private Optional<Exchange> enabledExchange(String name, FieldViolations bad) {
     Optional<Exchange> exchange = exchange(name, bad);
     if (exchange.isPresent() && !collector.enabled(exchange.get().name())) {
       bad.add("exchange", name + " is not enabled in this collector's configuration");
@@ -443,7 +444,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
 
   private String feedFilter(String exchange) {
     if (!exchange.isEmpty() && resolver.exchange(exchange).isEmpty()) {
-      throw BadRequests.of("exchange", unknownExchange(exchange));
+      throw FieldViolations.single("exchange", unknownExchange(exchange));
     }
     return exchange;
   }
@@ -452,7 +453,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     return "unknown exchange \"" + name + "\": expected one of " + resolver.exchangeNames();
   }
 
-  private static void checkCount(List<String> symbols, String field, BadRequests bad) {
+  private static void checkCount(List<String> symbols, String field, FieldViolations bad) {
     if (symbols.isEmpty()) {
       bad.add(field, "at least one symbol is required");
     } else if (symbols.size() > MAX_SYMBOLS) {
@@ -460,7 +461,7 @@ public final class CollectorApi extends CollectorServiceGrpc.CollectorServiceImp
     }
   }
 
-  private static Set<DataType> dataTypes(List<DataType> requested, BadRequests bad) {
+  private static Set<DataType> dataTypes(List<DataType> requested, FieldViolations bad) {
     if (requested.isEmpty()) {
       bad.add("data_types", "at least one data type is required");
     }

@@ -1,5 +1,6 @@
 package io.marketprism.collector.api;
 
+import io.marketprism.kit.api.FieldViolations;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -44,12 +45,12 @@ final class PageToken {
       throw malformed();
     }
     if (!String.join("|", Arrays.copyOfRange(parts, 1, 1 + filterFields)).equals(filters)) {
-      throw BadRequests.of("page_token", "the page token was issued for different filters");
+      throw FieldViolations.single("page_token", "the page token was issued for different filters");
     }
     return Optional.of(List.of(Arrays.copyOfRange(parts, 1 + filterFields, parts.length)));
   }
 
   static io.grpc.StatusRuntimeException malformed() {
-    return BadRequests.of("page_token", "malformed page token");
+    return FieldViolations.single("page_token", "malformed page token");
   }
 }

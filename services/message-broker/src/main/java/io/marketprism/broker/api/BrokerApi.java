@@ -36,13 +36,13 @@ import io.marketprism.broker.v1.SubscribeResponse;
 import io.marketprism.broker.v1.UpdateStreamRequest;
 import io.marketprism.broker.v1.UpdateStreamResponse;
 import io.marketprism.broker.validation.ConsumerConfigValidator;
-import io.marketprism.broker.validation.FieldViolations;
 import io.marketprism.broker.validation.Names;
 import io.marketprism.broker.validation.Paging;
 import io.marketprism.broker.validation.PublishRequestValidator;
 import io.marketprism.broker.validation.StreamConfigValidator;
 import io.marketprism.broker.validation.StreamUpdateMask;
 import io.marketprism.broker.validation.Subjects;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.function.Supplier;
 
 /**

@@ -13,9 +13,9 @@ import io.marketprism.broker.subscribe.SubscriptionSink;
 import io.marketprism.broker.v1.SubscribeRequest;
 import io.marketprism.broker.v1.SubscribeResponse;
 import io.marketprism.broker.v1.SubscribeStart;
-import io.marketprism.broker.validation.FieldViolations;
 import io.marketprism.broker.validation.Names;
 import io.marketprism.broker.validation.SubscribeStartValidator;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 
 /**

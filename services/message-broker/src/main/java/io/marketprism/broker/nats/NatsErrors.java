@@ -2,7 +2,7 @@ package io.marketprism.broker.nats;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.marketprism.broker.validation.FieldViolations;
+import io.marketprism.kit.api.FieldViolations;
 import io.nats.client.JetStreamApiException;
 import java.io.IOException;
 

@@ -3,6 +3,7 @@ package io.marketprism.broker.validation;
 import io.marketprism.broker.v1.AckPolicy;
 import io.marketprism.broker.v1.ConsumerConfig;
 import io.marketprism.broker.v1.DeliverPolicy;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 
 /** Checks a {@link ConsumerConfig} against the contract and its stream's subjects. Stateless. */

@@ -1,5 +1,6 @@
 package io.marketprism.broker.validation;
 
+import io.marketprism.kit.api.FieldViolations;
 import java.util.regex.Pattern;
 
 /** Stream and consumer names as the contract allows them: 1 to 64 characters of {@code [A-Za-z0-9_-]}. */

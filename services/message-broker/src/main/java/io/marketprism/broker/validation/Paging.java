@@ -1,5 +1,6 @@
 package io.marketprism.broker.validation;
 
+import io.marketprism.kit.api.FieldViolations;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

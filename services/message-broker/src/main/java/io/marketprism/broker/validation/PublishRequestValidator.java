@@ -2,6 +2,7 @@ package io.marketprism.broker.validation;
 
 import io.marketprism.broker.v1.Header;
 import io.marketprism.broker.v1.PublishRequest;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.Locale;
 
 /** Checks a {@link PublishRequest}: a literal subject, well-formed headers, none of the reserved ones. Stateless. */

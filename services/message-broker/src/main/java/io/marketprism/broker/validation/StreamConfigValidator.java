@@ -6,6 +6,7 @@ import io.marketprism.broker.v1.DiscardPolicy;
 import io.marketprism.broker.v1.RetentionPolicy;
 import io.marketprism.broker.v1.StorageType;
 import io.marketprism.broker.v1.StreamConfig;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.marketprism.broker.validation;
 
 import com.google.protobuf.FieldMask;
 import io.marketprism.broker.v1.StreamConfig;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 import java.util.Set;
 

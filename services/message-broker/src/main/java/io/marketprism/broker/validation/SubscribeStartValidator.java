@@ -3,6 +3,7 @@ package io.marketprism.broker.validation;
 import io.marketprism.broker.v1.AckPolicy;
 import io.marketprism.broker.v1.DeliverPolicy;
 import io.marketprism.broker.v1.SubscribeStart;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 
 /**

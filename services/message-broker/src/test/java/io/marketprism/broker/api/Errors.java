@@ -3,6 +3,7 @@ package io.marketprism.broker.api;
 import com.google.rpc.BadRequest;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.marketprism.kit.api.FieldViolations;
 import java.util.List;
 
 /** Reads the {@code BadRequest} field violations out of a failed call. */

@@ -2,6 +2,7 @@ package io.marketprism.broker.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.marketprism.kit.api.FieldViolations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Duration;
 import com.google.protobuf.FieldMask;
 import io.marketprism.broker.v1.StreamConfig;
+import io.marketprism.kit.api.FieldViolations;
 import org.junit.jupiter.api.Test;
 
 class StreamUpdateMaskTest {

@@ -1,4 +1,4 @@
-package io.marketprism.broker.validation;
+package io.marketprism.kit.api;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Collects the field violations of one request and turns them into {@code INVALID_ARGUMENT} with a
- * {@code google.rpc.BadRequest} detail. Field paths are relative to the request ({@code config.subjects[1]}). Not
- * thread-safe: one instance per request.
+ * {@code google.rpc.BadRequest} detail. Field paths are relative to the request ({@code config.subjects[1]}). Every
+ * service's API validates with it, so clients see one shape of error everywhere. Not thread-safe: one instance per
+ * request.
  */
 public final class FieldViolations {
 
