@@ -49,10 +49,13 @@ public final class StorageFixture implements AutoCloseable {
   public final String database;
   /** Spans the service ended. */
   public final InMemorySpanExporter spans;
+  /** The service's metrics registry (what its {@code /metrics} would serve). */
+  public final PrometheusRegistry metrics;
 
   private StorageFixture(RunningService service, Connection nats, BoundedPublisher publisher, String database,
-      InMemorySpanExporter spans) {
+      InMemorySpanExporter spans, PrometheusRegistry metrics) {
     this.spans = spans;
+    this.metrics = metrics;
     this.service = service;
     this.nats = nats;
     this.publisher = publisher;
@@ -84,15 +87,16 @@ public final class StorageFixture implements AutoCloseable {
     OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .build();
+    PrometheusRegistry metrics = new PrometheusRegistry();
     RunningService service = ServiceKit.builder(new DataStorageService(), config)
-        .telemetry(Telemetry.of("data-storage", openTelemetry, new PrometheusRegistry()))
+        .telemetry(Telemetry.of("data-storage", openTelemetry, metrics))
         .start();
     NatsConfig natsConfig = new NatsConfig().withUrl(natsUrl);
     Connection connection = NatsConnections.connect(natsConfig, "storage-test-publisher", new PrometheusRegistry());
     DefaultStreams.ensure(connection, natsConfig.streams());
     BoundedPublisher publisher =
         BoundedPublisher.start(connection, natsConfig.publisher(), new PrometheusRegistry());
-    return new StorageFixture(service, connection, publisher, database, spans);
+    return new StorageFixture(service, connection, publisher, database, spans, metrics);
   }
 
   /** A client of {@code database}, created afresh (dropped first) and migrated, for tests below the service. */

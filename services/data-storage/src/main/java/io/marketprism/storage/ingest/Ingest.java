@@ -52,6 +52,7 @@ public final class Ingest implements AutoCloseable {
             .help("Messages moved to the dead-letter subject, by data type token")
             .labelNames("type")
             .register(metrics);
+    IngestTimings timings = new IngestTimings(metrics);
     DeadLetters deadLetters;
     try {
       deadLetters = new DeadLetters(nats.jetStream(), config.deadLetterSubject(), deadLettered);
@@ -60,7 +61,8 @@ public final class Ingest implements AutoCloseable {
     }
     for (EventTable table : EventTables.all()) {
       byType.put(table.type(),
-          new TypeIngest(table, nats, clickHouse, database, config, health, deadLetters, rows, listener, tracer));
+          new TypeIngest(table, nats, clickHouse, database, config, health, deadLetters, rows, timings, listener,
+              tracer));
     }
   }
 

@@ -77,6 +77,7 @@ final class TypeIngest implements AutoCloseable {
   private final StorageHealth health;
   private final DeadLetters deadLetters;
   private final Counter rowsStored;
+  private final IngestTimings timings;
   private final Consumer<MarketEvent> listener;
   private final Tracer tracer;
   private final Thread fetcher;
@@ -91,7 +92,7 @@ final class TypeIngest implements AutoCloseable {
    * publishers. Only the ack subject of a message is kept, not the message: a batch lives through several young
    * collections, and 50,000 messages with their payloads and parsed headers cost far more to copy than their rows.
    */
-  private record Batch(List<Object[]> rows, List<String> ackSubjects, List<SpanContext> traces) {}
+  private record Batch(List<Object[]> rows, List<String> ackSubjects, List<SpanContext> traces, long startedNanos) {}
 
   /** JetStream's positive acknowledgement, published to a message's reply subject (what {@code Message.ack()} does). */
   private static final byte[] ACK = "+ACK".getBytes(StandardCharsets.US_ASCII);
@@ -114,6 +115,7 @@ final class TypeIngest implements AutoCloseable {
       StorageHealth health,
       DeadLetters deadLetters,
       Counter rowsStored,
+      IngestTimings timings,
       Consumer<MarketEvent> listener,
       Tracer tracer) {
     this.table = table;
@@ -126,6 +128,7 @@ final class TypeIngest implements AutoCloseable {
     this.health = health;
     this.deadLetters = deadLetters;
     this.rowsStored = rowsStored;
+    this.timings = timings;
     this.listener = listener;
     this.tracer = tracer;
     this.fetcher = new Thread(this::fetchLoop, "ingest-fetch-" + table.hotName());
@@ -181,7 +184,7 @@ final class TypeIngest implements AutoCloseable {
           accept(message);
         }
         if (rows.size() >= config.batchSize() || (!ackSubjects.isEmpty() && flushDue())) {
-          complete.put(new Batch(rows, ackSubjects, traces));
+          complete.put(new Batch(rows, ackSubjects, traces, batchStartedNanos));
           rows = new ArrayList<>();
           traces = new ArrayList<>();
           ackSubjects = new ArrayList<>();
@@ -283,6 +286,7 @@ final class TypeIngest implements AutoCloseable {
       for (String ackSubject : batch.ackSubjects()) {
         nats.publish(ackSubject, ACK);
       }
+      timings.batchStored(table.hotName(), System.nanoTime() - batch.startedNanos());
     } finally {
       span.end();
     }
@@ -292,7 +296,9 @@ final class TypeIngest implements AutoCloseable {
     int attempt = 0;
     while (!batch.rows().isEmpty()) {
       try {
+        long started = System.nanoTime();
         clickHouse.insertRowBinary(insertInto, columnTypes, batch.rows());
+        timings.inserted(table.hotName(), System.nanoTime() - started);
         health.reportAvailable();
         rowsStored.labelValues(table.hotName()).inc(batch.rows().size());
         break;

@@ -116,6 +116,7 @@ class PipelineProbe {
     connection.jetStreamManagement().addOrUpdateConsumer(DefaultStreams.MARKET_DATA,
         ConsumerConfiguration.builder().durable(durable).filterSubject("md.trade.binance.HDR-USDT")
             .ackPolicy(policy).maxAckPending(policy == AckPolicy.None ? -1 : 100_000).build());
+    CpuTimes cpu = CpuTimes.now();
     long t0 = System.nanoTime();
     try (IterableConsumer consumer = connection.getConsumerContext(DefaultStreams.MARKET_DATA, durable)
         .iterate(ConsumeOptions.builder().batchSize(10_000).build())) {
@@ -132,6 +133,7 @@ class PipelineProbe {
       }
     }
     report("consume+decode, ack " + policy, t0);
+    System.out.println("PROBE   cpu: " + CpuTimes.now().since(cpu));
   }
 
   private static void report(String what, long t0) {

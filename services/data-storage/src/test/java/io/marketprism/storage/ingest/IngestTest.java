@@ -24,6 +24,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,29 @@ class IngestTest {
     assertThat(deadLetter.getHeaders().getFirst(DeadLetters.ERROR_HEADER)).startsWith("cannot decode trade");
     assertThat(deadLetter.getData()).isEqualTo(new byte[] {(byte) 0xff, 0x01, 0x02});
     assertThat(new String(deadLetter.getData(), StandardCharsets.ISO_8859_1)).hasSize(3);
+  }
+
+  @Test
+  void everyStoredBatchIsTimedPerTable() throws Exception {
+    storage.publish(List.of(StorageFixture.trade("TIMED-USDT", 1, StorageFixture.DAY_20231114)));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(storage.storage.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+            .setSymbol("TIMED-USDT").build()).getTradesCount()).isEqualTo(1));
+    // acks (and with them the batch-age observation) follow the insert
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(histogramCount("marketprism_storage_insert_seconds", "trades")).isPositive();
+      assertThat(histogramCount("marketprism_storage_batch_age_seconds", "trades")).isPositive();
+    });
+    assertThat(histogramCount("marketprism_storage_insert_seconds", "tickers")).isZero();
+  }
+
+  private long histogramCount(String name, String table) {
+    return storage.metrics.scrape().stream()
+        .filter(snapshot -> snapshot.getMetadata().getPrometheusName().equals(name))
+        .flatMap(snapshot -> ((HistogramSnapshot) snapshot).getDataPoints().stream())
+        .filter(point -> table.equals(point.getLabels().get("table")))
+        .mapToLong(HistogramSnapshot.HistogramDataPointSnapshot::getCount)
+        .sum();
   }
 
   @Test

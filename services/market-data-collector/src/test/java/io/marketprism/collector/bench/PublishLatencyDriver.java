@@ -17,6 +17,8 @@ import io.marketprism.messaging.NatsConnections;
 import io.marketprism.messaging.OutgoingMessage;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -60,7 +62,8 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * Arguments: {@code [rate msgs/s, default 50000] [seconds, default 10] [acks in flight, default 4096]}. Starts its own {@code nats-server}
- * (JetStream, file storage, in a temporary directory).
+ * (JetStream, file storage, in a temporary directory); {@code -Dbench.memory-storage=true} keeps {@code MARKET_DATA} in
+ * memory instead, to tell the file store's share of the latency from the rest.
  */
 public final class PublishLatencyDriver {
   private static final double WARM_UP_FRACTION = 0.2;
@@ -80,6 +83,15 @@ public final class PublishLatencyDriver {
           .withPublisher(inFlight, 100_000, Duration.ofSeconds(5));
       try (Connection connection = NatsConnections.connect(config, "latency-driver", new PrometheusRegistry())) {
         DefaultStreams.ensure(connection, config.streams());
+        if (Boolean.getBoolean("bench.memory-storage")) {
+          // to tell the file store's share of the tail from the rest: same stream, kept in memory
+          var management = connection.jetStreamManagement();
+          var stream = management.getStreamInfo(DefaultStreams.MARKET_DATA).getConfiguration();
+          management.deleteStream(DefaultStreams.MARKET_DATA);
+          management.addStream(StreamConfiguration.builder(stream).storageType(StorageType.Memory).build());
+        }
+        System.out.println("MARKET_DATA storage: " + connection.jetStreamManagement()
+            .getStreamInfo(DefaultStreams.MARKET_DATA).getConfiguration().getStorageType());
         System.out.printf(Locale.ROOT, "rate %,d msgs/s for %d s per run, %d in flight; first %.0f%% of each run is warm-up%n",
             rate, seconds, inFlight, WARM_UP_FRACTION * 100);
         int warmUp = Math.min(count, rate * 3);
