@@ -90,7 +90,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void listTrades(ListTradesRequest request, StreamObserver<ListTradesResponse> response) {
     respond(response, () -> {
-      FieldViolations violations = new FieldViolations()
+      RequestChecks violations = new RequestChecks()
           .exchange(request.getExchange(), exchanges)
           .symbol(request.getSymbol())
           .notNegative("start_time_ns", request.getStartTimeNs())
@@ -128,7 +128,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void getLatestTicker(GetLatestTickerRequest request, StreamObserver<GetLatestTickerResponse> response) {
     respond(response, () -> {
-      new FieldViolations().exchange(request.getExchange(), exchanges).symbol(request.getSymbol()).throwIfAny();
+      new RequestChecks().exchange(request.getExchange(), exchanges).symbol(request.getSymbol()).throwIfAny();
       Ticker ticker = events.latestTicker(request.getExchange(), request.getSymbol())
           .orElseThrow(() -> Status.NOT_FOUND.withDescription(
               "no ticker stored for " + request.getExchange() + " " + request.getSymbol()).asRuntimeException());
@@ -139,7 +139,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void getBookSnapshot(GetBookSnapshotRequest request, StreamObserver<GetBookSnapshotResponse> response) {
     respond(response, () -> {
-      new FieldViolations()
+      new RequestChecks()
           .exchange(request.getExchange(), exchanges)
           .symbol(request.getSymbol())
           .notNegative("time_ns", request.getTimeNs())
@@ -157,7 +157,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void listCandles(ListCandlesRequest request, StreamObserver<ListCandlesResponse> response) {
     respond(response, () -> {
-      FieldViolations violations = new FieldViolations()
+      RequestChecks violations = new RequestChecks()
           .exchange(request.getExchange(), exchanges)
           .symbol(request.getSymbol())
           .notNegative("start_time_ns", request.getStartTimeNs())
@@ -203,7 +203,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void archive(ArchiveRequest request, StreamObserver<ArchiveResponse> response) {
     respond(response, () -> {
-      FieldViolations violations = cutoff(request.getCutoffTimeNs());
+      RequestChecks violations = cutoff(request.getCutoffTimeNs());
       Set<DataType> types = dataTypes(request.getDataTypesList(), violations);
       violations.notNegative("max_partitions", request.getMaxPartitions());
       violations.throwIfAny();
@@ -224,7 +224,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   @Override
   public void purgeArchive(PurgeArchiveRequest request, StreamObserver<PurgeArchiveResponse> response) {
     respond(response, () -> {
-      FieldViolations violations = cutoff(request.getCutoffTimeNs());
+      RequestChecks violations = cutoff(request.getCutoffTimeNs());
       Set<DataType> types = dataTypes(request.getDataTypesList(), violations);
       violations.throwIfAny();
       try {
@@ -246,7 +246,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   public void replayEvents(ReplayEventsRequest request, StreamObserver<ReplayEventsResponse> response) {
     ServerCallStreamObserver<ReplayEventsResponse> call = (ServerCallStreamObserver<ReplayEventsResponse>) response;
     try {
-      FieldViolations violations = new FieldViolations()
+      RequestChecks violations = new RequestChecks()
           .exchange(request.getExchange(), exchanges)
           .symbol(request.getSymbol());
       Set<DataType> types = dataTypes(request.getDataTypesList(), violations);
@@ -302,7 +302,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
 
   @Override
   public void followEvents(FollowEventsRequest request, StreamObserver<FollowEventsResponse> response) {
-    FieldViolations violations = new FieldViolations().exchange(request.getExchange(), exchanges);
+    RequestChecks violations = new RequestChecks().exchange(request.getExchange(), exchanges);
     if (!request.getSymbol().equals("*")) {
       violations.symbol(request.getSymbol());
     }
@@ -358,8 +358,8 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
     return merged.size() > REPLAY_BATCH ? merged.subList(0, REPLAY_BATCH) : merged;
   }
 
-  private FieldViolations cutoff(long cutoffNs) {
-    FieldViolations violations = new FieldViolations();
+  private RequestChecks cutoff(long cutoffNs) {
+    RequestChecks violations = new RequestChecks();
     if (cutoffNs <= 0) {
       violations.add("cutoff_time_ns", "required and positive");
     } else if (cutoffNs > nowNs()) {
@@ -368,7 +368,7 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
     return violations;
   }
 
-  private static Set<DataType> dataTypes(List<DataType> requested, FieldViolations violations) {
+  private static Set<DataType> dataTypes(List<DataType> requested, RequestChecks violations) {
     Set<DataType> types = new TreeSet<>();
     for (int i = 0; i < requested.size(); i++) {
       DataType type = requested.get(i);
