@@ -9,6 +9,7 @@ kubectl apply -f "$here/namespace.yaml"
 kubectl -n marketprism create configmap envoy-bootstrap \
   --from-file=sidecar.yaml="$here/../envoy/sidecar.yaml" \
   --from-file=edge-gateway.yaml="$here/../envoy/edge-gateway.yaml" \
+  --from-file=xds-identity.yaml="$here/../envoy/xds-identity.yaml" \
   --dry-run=client -o yaml | kubectl apply -f -
 kubectl -n marketprism create configmap mesh-policy \
   --from-file=mesh-policy.yaml="$here/../mesh-policy.yaml" --dry-run=client -o yaml | kubectl apply -f -
