@@ -19,6 +19,7 @@ import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithClickHouse;
 import io.marketprism.testkit.WithNats;
 import io.nats.client.Connection;
+import io.nats.client.PurgeOptions;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBucket;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -58,6 +59,8 @@ class IngestBenchmark {
 
   static final int TRADES = Integer.getInteger("bench.trades", 1_000_000);
   static final int BATCH = Integer.getInteger("bench.batch", 50_000);
+  /** Trades ingested, unmeasured, before the measured backlog (0: none). */
+  static final int WARM_UP_TRADES = Integer.getInteger("bench.warm-up.trades", 300_000);
   static final int RATE = Integer.getInteger("bench.rate", 20_000);
   static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 15);
   /** Seconds at the rate before latencies count: the freshly started service's JIT and the 1M-row merges settle. */
@@ -96,8 +99,8 @@ class IngestBenchmark {
    * most of the test JVM's heap, which the storage service shares, and the figures would measure the collector
    * (garbage, that is) instead of the pipeline.
    */
-  private static MarketEvent trade(int i) {
-    return StorageFixture.trade("BENCH-USDT", i, StorageFixture.DAY_20231114 + i * 1_000L);
+  private static MarketEvent trade(String symbol, int i) {
+    return StorageFixture.trade(symbol, i, StorageFixture.DAY_20231114 + i * 1_000L);
   }
 
   private static double baseline(ClickHouseServer server) throws Exception {
@@ -109,7 +112,7 @@ class IngestBenchmark {
     long start = System.nanoTime();
     List<Object[]> rows = new ArrayList<>(BATCH);
     for (int i = 0; i < TRADES; i++) {
-      rows.add(EventRows.toRow(table, trade(i)));
+      rows.add(EventRows.toRow(table, trade("BENCH-USDT", i)));
       if (rows.size() == BATCH) {
         clickHouse.insert(sql, rows);
         rows.clear();
@@ -119,27 +122,55 @@ class IngestBenchmark {
     return perSecond(TRADES, System.nanoTime() - start);
   }
 
-  private static double endToEnd(NatsServer nats, ClickHouseServer server)
-      throws Exception {
-    server.query("DROP DATABASE IF EXISTS bench_ingest");
+  /**
+   * Sustained ingest of a backlog of {@link #TRADES} trades. A smaller backlog is ingested first, unmeasured, by a
+   * service on another database, so that the measured one runs compiled code as a long-running service does rather
+   * than the JIT's first hour; its trades are then purged from the stream.
+   */
+  private static double endToEnd(NatsServer nats, ClickHouseServer server) throws Exception {
     NatsConfig config = new NatsConfig().withUrl(nats.url());
-    try (Connection connection = NatsConnections.connect(config, "bench", new PrometheusRegistry());
-        BoundedPublisher publisher = BoundedPublisher.start(connection,
-            config.withPublisher(4096, 200_000, Duration.ofSeconds(10)).publisher(), new PrometheusRegistry())) {
+    try (Connection connection = NatsConnections.connect(config, "bench", new PrometheusRegistry())) {
       DefaultStreams.ensure(connection, config.streams());
-      long publishStart = System.nanoTime();
-      for (int i = 0; i < TRADES; i++) {
-        if (!publisher.publish(MarketDataMessages.of(trade(i)), Duration.ofSeconds(30))) {
-          throw new IllegalStateException("publisher shed");
-        }
+      if (WARM_UP_TRADES > 0) {
+        publishBacklog(connection, config, "WARMUP-USDT", WARM_UP_TRADES);
+        ingest(nats, server, "bench_warmup", WARM_UP_TRADES, false);
+        connection.jetStreamManagement().purgeStream(DefaultStreams.MARKET_DATA,
+            PurgeOptions.subject(MarketDataMessages.of(trade("WARMUP-USDT", 0)).subject()));
+        System.out.printf("warm-up   %,d trades ingested into another database first, unmeasured%n", WARM_UP_TRADES);
       }
-      publisher.flush(Duration.ofSeconds(120));
+      long publishStart = System.nanoTime();
+      publishBacklog(connection, config, "BENCH-USDT", TRADES);
       System.out.printf("publish   %d trades into JetStream: %,.0f trades/s%n", TRADES,
           perSecond(TRADES, System.nanoTime() - publishStart));
     }
+    return ingest(nats, server, "bench_ingest", TRADES, true);
+  }
+
+  private static void publishBacklog(Connection connection, NatsConfig config, String symbol, int count)
+      throws Exception {
+    try (BoundedPublisher publisher = BoundedPublisher.start(connection,
+        config.withPublisher(4096, 200_000, Duration.ofSeconds(10)).publisher(), new PrometheusRegistry())) {
+      for (int i = 0; i < count; i++) {
+        if (!publisher.publish(MarketDataMessages.of(trade(symbol, i)), Duration.ofSeconds(30))) {
+          throw new IllegalStateException("publisher shed");
+        }
+      }
+      if (!publisher.flush(Duration.ofSeconds(120))) {
+        throw new IllegalStateException("the backlog was not acked within 120 s");
+      }
+    }
+  }
+
+  /**
+   * Starts the service on {@code database} with the backlog waiting and runs it until it has stored {@code count}
+   * trades; returns the sustained rate, from the first stored batch to the last.
+   */
+  private static double ingest(NatsServer nats, ClickHouseServer server, String database, int count, boolean report)
+      throws Exception {
+    server.query("DROP DATABASE IF EXISTS " + database);
     CpuTimes cpu = CpuTimes.now();
     long start = System.nanoTime();
-    try (StorageFixture storage = StorageFixture.start(nats.url(), server.jdbcUrl(), "bench_ingest",
+    try (StorageFixture storage = StorageFixture.start(nats.url(), server.jdbcUrl(), database,
         Map.of("MARKETPRISM_INGEST_BATCH_SIZE", Integer.toString(BATCH),
             "MARKETPRISM_INGEST_FLUSH_INTERVAL", "200ms"))) {
       long firstRows = 0;
@@ -147,7 +178,7 @@ class IngestBenchmark {
       long rows;
       // the service's own count of inserted rows: free to read, where a query 20 times a second would take CPU from
       // what is measured; the table is checked once at the end
-      while ((rows = rowsInserted(storage.metrics)) < TRADES) {
+      while ((rows = rowsInserted(storage.metrics)) < count) {
         if (firstRows == 0 && rows > 0) {
           firstRows = rows;
           firstStored = System.nanoTime();
@@ -156,15 +187,17 @@ class IngestBenchmark {
       }
       long end = System.nanoTime();
       CpuTimes after = CpuTimes.now();
-      if (storedRows(server) != TRADES) {
+      if (storedRows(server, database) != count) {
         throw new IllegalStateException("the service counted " + rows + " rows inserted, the table has "
-            + storedRows(server));
+            + storedRows(server, database));
       }
-      System.out.println("cpu       ingest: " + after.since(cpu));
-      System.out.println("cpu       ingest, jvm threads: " + after.threadsSince(cpu, Duration.ofMillis(100)));
-      System.out.printf("ingest    incl. start-up (service started with the backlog waiting): %,.0f trades/s%n",
-          perSecond(TRADES, end - start));
-      return perSecond(TRADES - firstRows, end - firstStored);
+      if (report) {
+        System.out.println("cpu       ingest: " + after.since(cpu));
+        System.out.println("cpu       ingest, jvm threads: " + after.threadsSince(cpu, Duration.ofMillis(100)));
+        System.out.printf("ingest    incl. start-up (service started with the backlog waiting): %,.0f trades/s%n",
+            perSecond(count, end - start));
+      }
+      return perSecond(count - firstRows, end - firstStored);
     }
   }
 
@@ -183,7 +216,7 @@ class IngestBenchmark {
       Thread poller = new Thread(() -> {
         int seen = 0;
         while (seen < total && !Thread.currentThread().isInterrupted()) {
-          long count = storedRows(server) - TRADES;
+          long count = storedRows(server, "bench_ingest") - TRADES;
           long now = System.nanoTime();
           while (seen < count && seen < total) {
             queryable[seen++] = now;
@@ -237,8 +270,23 @@ class IngestBenchmark {
           + histogram(storage.metrics, "marketprism_storage_insert_seconds"));
     }
     System.out.println("latency   publish -> JetStream ack:   " + percentiles(published, acked, warmUp));
+    System.out.println("latency   worst publish -> queryable in each second, warm-up first: "
+        + worstPerSecond(published, queryable));
     System.out.printf("latency   publish -> queryable at %,d trades/s for %d s (after %d s warm-up): %s%n", RATE,
         LATENCY_SECONDS, WARM_UP_SECONDS, percentiles(published, queryable, warmUp));
+  }
+
+  /** The worst latency among the trades due in each second of the run, in ms: shows whether a tail is one stall. */
+  private static String worstPerSecond(long[] from, long[] to) {
+    StringBuilder text = new StringBuilder();
+    for (int second = 0; second * RATE < from.length; second++) {
+      long worst = 0;
+      for (int i = second * RATE; i < Math.min(from.length, (second + 1) * RATE); i++) {
+        worst = Math.max(worst, to[i] < 0 ? Long.MAX_VALUE : to[i] - from[i]);
+      }
+      text.append(millis(worst)).append(' ');
+    }
+    return text.toString().strip();
   }
 
   /**
@@ -256,11 +304,11 @@ class IngestBenchmark {
   }
 
   /**
-   * Rows in {@code bench_ingest.trades}, from the parts' metadata: cheap, so that polling it does not take CPU from
+   * Rows in {@code <database>.trades}, from the parts' metadata: cheap, so that polling it does not take CPU from
    * what is measured (a scan of the table 50 times a second would). The benchmark publishes no duplicates.
    */
-  private static long storedRows(ClickHouseServer server) {
-    String rows = server.query("SELECT sum(rows) FROM system.parts WHERE database = 'bench_ingest'"
+  private static long storedRows(ClickHouseServer server, String database) {
+    String rows = server.query("SELECT sum(rows) FROM system.parts WHERE database = '" + database + "'"
         + " AND table = 'trades' AND active").strip();
     return rows.isEmpty() ? 0 : Long.parseLong(rows);
   }
