@@ -53,6 +53,7 @@ class PipelineProbe {
       DefaultStreams.ensure(connection, config.streams());
       JetStream js = connection.jetStream();
       Semaphore window = new Semaphore(4096);
+      CpuTimes cpu = CpuTimes.now();
       t0 = System.nanoTime();
       for (OutgoingMessage m : messages) {
         window.acquire();
@@ -62,6 +63,8 @@ class PipelineProbe {
       window.acquire(4096);
       window.release(4096);
       report("raw publishAsync, no headers", t0);
+      System.out.println("PROBE   cpu: " + CpuTimes.now().since(cpu));
+      cpu = CpuTimes.now();
       t0 = System.nanoTime();
       for (OutgoingMessage m : messages) {
         window.acquire();
@@ -71,6 +74,7 @@ class PipelineProbe {
       window.acquire(4096);
       window.release(4096);
       report("raw publishAsync, with msg-id headers", t0);
+      System.out.println("PROBE   cpu: " + CpuTimes.now().since(cpu));
       try (BoundedPublisher publisher = BoundedPublisher.start(connection,
           config.withPublisher(4096, 200_000, Duration.ofSeconds(10)).publisher(), new PrometheusRegistry())) {
         t0 = System.nanoTime();
