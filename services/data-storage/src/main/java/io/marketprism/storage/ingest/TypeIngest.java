@@ -12,9 +12,6 @@ import io.marketprism.storage.schema.EventRows;
 import io.marketprism.storage.schema.EventTable;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.ConsumeOptions;
-import io.nats.client.IterableConsumer;
-import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -137,6 +134,12 @@ final class TypeIngest implements AutoCloseable {
 
   /** Creates (or updates) the durable consumer and starts consuming. */
   void start() throws IOException, JetStreamApiException {
+    ensureDurable();
+    inserter.start();
+    fetcher.start();
+  }
+
+  private void ensureDurable() throws IOException, JetStreamApiException {
     ConsumerConfiguration consumer =
         ConsumerConfiguration.builder()
             .durable(durable)
@@ -147,8 +150,6 @@ final class TypeIngest implements AutoCloseable {
             .maxAckPending(Math.max(4L * config.batchSize(), 20_000L))
             .build();
     DurableConsumers.ensure(nats.jetStreamManagement(), DefaultStreams.MARKET_DATA, consumer);
-    inserter.start();
-    fetcher.start();
   }
 
   /** Messages on this type's subjects not yet stored: pending in the stream plus delivered and unacked. */
@@ -171,15 +172,15 @@ final class TypeIngest implements AutoCloseable {
   }
 
   private void fetchLoop() {
-    IterableConsumer consumer = null;
+    PullConsumer consumer = null;
     while (running) {
       try {
         if (consumer == null) {
-          // keeps pull requests outstanding in the background, so messages flow while this thread decodes
-          consumer = nats.getConsumerContext(DefaultStreams.MARKET_DATA, durable)
-              .iterate(ConsumeOptions.builder().batchSize(config.fetchSize()).build());
+          // keeps pull requests outstanding, so messages flow while this thread decodes
+          consumer = new PullConsumer(nats, DefaultStreams.MARKET_DATA, durable, config.fetchSize(),
+              PullConsumer.DEFAULT_EXPIRY);
         }
-        Message message = consumer.nextMessage(fetchWait());
+        Message message = consumer.next(fetchWait());
         if (message != null) {
           accept(message);
         }
@@ -192,14 +193,21 @@ final class TypeIngest implements AutoCloseable {
       } catch (InterruptedException stopped) {
         Thread.currentThread().interrupt();
         break;
-      } catch (RuntimeException | IOException | JetStreamApiException | JetStreamStatusCheckedException e) {
+      } catch (PullConsumer.ConsumerGoneException gone) {
+        // someone deleted the durable: make it again (from the stream's start; the tables' keys absorb what is
+        // delivered twice) rather than stop storing
+        log.warn("ingest of {} lost its consumer ({}); creating it again", table.hotName(), gone.getMessage());
+        consumer = stop(consumer);
+        if (!sleep(Duration.ofSeconds(1)) || !recreateDurable()) {
+          break;
+        }
+      } catch (RuntimeException | IOException | JetStreamApiException e) {
         if (!running) {
           break;
         }
-        // NATS away or the consumer missing: keep the batch in memory and try again
+        // NATS away: keep the batch in memory and try again
         log.warn("ingest of {} cannot fetch: {}", table.hotName(), e.toString());
-        stop(consumer);
-        consumer = null;
+        consumer = stop(consumer);
         if (!sleep(Duration.ofSeconds(1))) {
           break;
         }
@@ -208,14 +216,27 @@ final class TypeIngest implements AutoCloseable {
     stop(consumer);
   }
 
-  private static void stop(IterableConsumer consumer) {
-    if (consumer != null) {
+  /** False if the service is stopping. */
+  private boolean recreateDurable() {
+    while (running) {
       try {
-        consumer.close();
-      } catch (Exception e) {
-        log.debug("closing a consumer failed", e);
+        ensureDurable();
+        return true;
+      } catch (IOException | JetStreamApiException | RuntimeException e) {
+        log.warn("cannot create the consumer {}: {}", durable, e.toString());
+        if (!sleep(Duration.ofSeconds(1))) {
+          return false;
+        }
       }
     }
+    return false;
+  }
+
+  private static PullConsumer stop(PullConsumer consumer) {
+    if (consumer != null) {
+      consumer.close();
+    }
+    return null;
   }
 
   private Duration fetchWait() {
