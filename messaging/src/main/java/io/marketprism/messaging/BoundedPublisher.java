@@ -2,8 +2,6 @@ package io.marketprism.messaging;
 
 import io.marketprism.marketdata.v1.MarketEvent;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.api.PublishAck;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -13,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: any thread may publish. The buffer and retry queue are concurrent queues; {@code inFlight} bounds
  * outstanding acks. Three kinds of thread meet here: the sender thread (sole reader of the buffer, sole writer of
- * {@code outstanding}'s tail and of {@code heldBySender}), jnats' ack threads and the timeout sweep. Each sent
- * publish is settled exactly once, by whichever of its ack callback or the sweep wins {@link Outstanding#settle()};
+ * {@code outstanding}'s tail and of {@code heldBySender}), the ack thread ({@link PublishAcks}: acks come back on an
+ * inbox of this publisher's own, each publish's reply subject carrying a token) and the timeout sweep. Each sent
+ * publish is settled exactly once, by whichever of its ack or the sweep wins {@link Outstanding#settle()};
  * the winner does the accounting and releases its in-flight permit, so every accepted message is counted acked
  * exactly once (a late ack after a timeout is ignored: its retry gets acked, as a duplicate if the first copy was
  * stored).
@@ -62,7 +61,11 @@ public final class BoundedPublisher implements AutoCloseable {
   private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_SWEEP_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final JetStream jetStream;
+  private final Connection connection;
+  private final PublishAcks acks;
+  /** Sent publishes by the token in their reply subject, until their ack or timeout settles them. */
+  private final ConcurrentHashMap<Long, Outstanding> byToken = new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong();
   private final int maxInFlight;
   private final Duration ackTimeout;
   private final BlockingQueue<OutgoingMessage> buffer;
@@ -99,7 +102,25 @@ public final class BoundedPublisher implements AutoCloseable {
 
   private BoundedPublisher(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics)
       throws IOException {
-    this.jetStream = connection.jetStream();
+    this.connection = connection;
+    this.acks = new PublishAcks(connection, new PublishAcks.Listener() {
+      @Override
+      public void acked(long token, boolean duplicate) {
+        Outstanding publish = byToken.remove(token);
+        if (publish != null && publish.settle()) {
+          BoundedPublisher.this.acked(duplicate);
+        }
+        // else: timed out already; its retry is on its way
+      }
+
+      @Override
+      public void failed(long token, Exception error) {
+        Outstanding publish = byToken.remove(token);
+        if (publish != null && publish.settle()) {
+          BoundedPublisher.this.failed(publish.message, error);
+        }
+      }
+    });
     this.maxInFlight = limits.maxInFlight();
     this.ackTimeout = limits.ackTimeout();
     this.buffer = new ArrayBlockingQueue<>(limits.bufferSize());
@@ -255,6 +276,7 @@ public final class BoundedPublisher implements AutoCloseable {
     sender.interrupt();
     sender.join(TimeUnit.SECONDS.toMillis(5));
     timeoutSweep.shutdownNow();
+    acks.close();
     if (!flushed) {
       log.error("publisher closed with {} messages unsent and {} unacked; they are lost", buffered(), inFlight());
     }
@@ -318,27 +340,19 @@ public final class BoundedPublisher implements AutoCloseable {
   }
 
   private void send(OutgoingMessage message) {
-    CompletableFuture<PublishAck> ack;
+    long token = tokens.incrementAndGet();
+    Outstanding publish = new Outstanding(message, System.nanoTime(), token);
+    byToken.put(token, publish);
+    outstanding.add(publish);
     try {
-      ack = jetStream.publishAsync(message.subject(), message.headers(), message.payload());
+      connection.publish(message.subject(), acks.replyTo(token), message.headers(), message.payload());
     } catch (RuntimeException e) {
       // e.g. the reconnect buffer is full while disconnected
-      failed(message, e);
-      return;
+      byToken.remove(token);
+      if (publish.settle()) {
+        failed(message, e);
+      }
     }
-    Outstanding publish = new Outstanding(message, System.nanoTime());
-    outstanding.add(publish);
-    ack.whenComplete(
-        (publishAck, error) -> {
-          if (!publish.settle()) {
-            return; // timed out already; its retry is on its way
-          }
-          if (error == null) {
-            acked(publishAck);
-          } else {
-            failed(message, error);
-          }
-        });
   }
 
   /** Times out the oldest unsettled publishes and drops settled ones; runs on the sweep thread. */
@@ -352,6 +366,7 @@ public final class BoundedPublisher implements AutoCloseable {
         }
         outstanding.poll();
         if (oldest.settle()) {
+          byToken.remove(oldest.token);
           failed(oldest.message, new TimeoutException("no ack within " + ackTimeout));
         }
       }
@@ -361,11 +376,11 @@ public final class BoundedPublisher implements AutoCloseable {
     }
   }
 
-  private void acked(PublishAck publishAck) {
+  private void acked(boolean duplicate) {
     // the permit first: nothing below needs it, and flush() waits on the acked count, not on the window
     inFlight.release();
     consecutiveFailures.set(0);
-    if (publishAck.isDuplicate()) {
+    if (duplicate) {
       duplicates.increment();
       duplicateOutcome.inc();
     } else {
@@ -394,11 +409,13 @@ public final class BoundedPublisher implements AutoCloseable {
   private static final class Outstanding {
     final OutgoingMessage message;
     final long sentAtNanos;
+    final long token;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Outstanding(OutgoingMessage message, long sentAtNanos) {
+    Outstanding(OutgoingMessage message, long sentAtNanos, long token) {
       this.message = message;
       this.sentAtNanos = sentAtNanos;
+      this.token = token;
     }
 
     /** True for the one caller that settles it. */
