@@ -103,20 +103,19 @@ public final class BoundedPublisher implements AutoCloseable {
   private BoundedPublisher(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics)
       throws IOException {
     this.connection = connection;
+    // an ack for a publish the sweep timed out already is ignored: its retry is on its way
     this.acks = new PublishAcks(connection, new PublishAcks.Listener() {
       @Override
       public void acked(long token, boolean duplicate) {
-        Outstanding publish = byToken.remove(token);
-        if (publish != null && publish.settle()) {
+        if (settle(token) != null) {
           BoundedPublisher.this.acked(duplicate);
         }
-        // else: timed out already; its retry is on its way
       }
 
       @Override
       public void failed(long token, Exception error) {
-        Outstanding publish = byToken.remove(token);
-        if (publish != null && publish.settle()) {
+        Outstanding publish = settle(token);
+        if (publish != null) {
           BoundedPublisher.this.failed(publish.message, error);
         }
       }
@@ -348,11 +347,16 @@ public final class BoundedPublisher implements AutoCloseable {
       connection.publish(message.subject(), acks.replyTo(token), message.headers(), message.payload());
     } catch (RuntimeException e) {
       // e.g. the reconnect buffer is full while disconnected
-      byToken.remove(token);
-      if (publish.settle()) {
+      if (settle(token) != null) {
         failed(message, e);
       }
     }
+  }
+
+  /** The publish {@code token} if this caller settles it; null if it is settled already (or unknown). */
+  private Outstanding settle(long token) {
+    Outstanding publish = byToken.remove(token);
+    return publish != null && publish.settle() ? publish : null;
   }
 
   /** Times out the oldest unsettled publishes and drops settled ones; runs on the sweep thread. */

@@ -6,6 +6,7 @@ import io.nats.client.Message;
 import io.nats.client.support.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Where JetStream's publish acks arrive: one inbox subscription of our own, each publish naming {@code
@@ -65,7 +66,7 @@ final class PublishAcks implements AutoCloseable {
       return;
     }
     byte[] body = ack.getData() == null ? new byte[0] : ack.getData();
-    if (startsWith(body, ERROR)) {
+    if (matchesAt(body, ERROR, 0)) {
       listener.failed(token, new IOException("JetStream refused the publish: "
           + new String(body, StandardCharsets.UTF_8)));
     } else {
@@ -73,47 +74,23 @@ final class PublishAcks implements AutoCloseable {
     }
   }
 
-  private static boolean startsWith(byte[] text, byte[] prefix) {
-    if (text == null || text.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (text[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Whether the ack says {@code "duplicate": true}, with or without blanks around the colon. */
   private static boolean isDuplicate(byte[] body) {
-    int at = indexOf(body, DUPLICATE);
-    if (at < 0) {
-      return false;
-    }
-    int i = at + DUPLICATE.length;
-    while (i < body.length && (body[i] == ' ' || body[i] == ':')) {
-      i++;
-    }
-    return i + TRUE.length <= body.length && indexOf(body, TRUE, i) == i;
-  }
-
-  private static int indexOf(byte[] text, byte[] part) {
-    return indexOf(text, part, 0);
-  }
-
-  /** Where {@code part} first occurs in {@code text} from {@code from}, or -1: an ack is a few dozen bytes. */
-  private static int indexOf(byte[] text, byte[] part, int from) {
-    outer:
-    for (int i = from; i + part.length <= text.length; i++) {
-      for (int j = 0; j < part.length; j++) {
-        if (text[i + j] != part[j]) {
-          continue outer;
+    for (int at = 0; at + DUPLICATE.length <= body.length; at++) {
+      if (matchesAt(body, DUPLICATE, at)) {
+        int value = at + DUPLICATE.length;
+        while (value < body.length && (body[value] == ' ' || body[value] == ':')) {
+          value++;
         }
+        return matchesAt(body, TRUE, value);
       }
-      return i;
     }
-    return -1;
+    return false;
+  }
+
+  /** Whether {@code part} stands in {@code text} at {@code at}: an ack is a few dozen bytes, so a plain scan will do. */
+  private static boolean matchesAt(byte[] text, byte[] part, int at) {
+    return at + part.length <= text.length && Arrays.equals(text, at, at + part.length, part, 0, part.length);
   }
 
   @Override

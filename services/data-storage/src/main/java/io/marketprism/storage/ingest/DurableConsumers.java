@@ -5,6 +5,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.support.NatsJetStreamConstants;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,6 @@ import org.slf4j.LoggerFactory;
 final class DurableConsumers {
 
   private static final Logger log = LoggerFactory.getLogger(DurableConsumers.class);
-
-  /** JetStream's error code for "consumer not found". */
-  private static final int CONSUMER_NOT_FOUND = 10014;
 
   private DurableConsumers() {}
 
@@ -34,7 +32,7 @@ final class DurableConsumers {
     try {
       existing = management.getConsumerInfo(stream, wanted.getDurable());
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() != CONSUMER_NOT_FOUND) {
+      if (e.getApiErrorCode() != NatsJetStreamConstants.JS_CONSUMER_NOT_FOUND_ERR) {
         throw e;
       }
       existing = null;

@@ -4,10 +4,12 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
+import io.nats.client.support.NatsJetStreamConstants;
 import io.nats.client.support.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ final class PullConsumer implements AutoCloseable {
 
   /** How long the server keeps one pull request waiting for messages. */
   static final Duration DEFAULT_EXPIRY = Duration.ofSeconds(5);
+
+  /** How much longer than a request's expiry its 408 may take to arrive. */
+  private static final Duration GRACE = Duration.ofSeconds(5);
 
   private final Connection nats;
   private final String stream;
@@ -118,7 +123,7 @@ final class PullConsumer implements AutoCloseable {
       try {
         nats.jetStreamManagement().getConsumerInfo(stream, durable);
       } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+        if (e.getApiErrorCode() == NatsJetStreamConstants.JS_CONSUMER_NOT_FOUND_ERR) {
           throw new ConsumerGoneException(requestSubject + ": " + e.getErrorDescription());
         }
       } catch (IOException notNow) {
@@ -127,19 +132,13 @@ final class PullConsumer implements AutoCloseable {
     }
   }
 
-  /** JetStream's error code for "consumer not found". */
-  private static final int CONSUMER_NOT_FOUND = 10014;
-
-  /** How much longer than a request's expiry its 408 may take to arrive. */
-  private static final Duration GRACE = Duration.ofSeconds(5);
-
   private void handle(Message status) {
     int code = status.getStatus().getCode();
     switch (code) {
       case Status.FLOW_OR_HEARTBEAT_STATUS_CODE -> { } // an idle heartbeat: nothing to do
       case Status.REQUEST_TIMEOUT_CODE, Status.CONFLICT_CODE, Status.NOT_FOUND_CODE -> {
         String pending = status.getHeaders() == null ? null
-            : status.getHeaders().getFirst("Nats-Pending-Messages");
+            : status.getHeaders().getFirst(NatsJetStreamConstants.NATS_PENDING_MESSAGES);
         if (pending != null) {
           outstanding -= Long.parseLong(pending.strip());
         } else {
@@ -166,7 +165,7 @@ final class PullConsumer implements AutoCloseable {
 
   private static boolean isConsumerDeleted(Message status) {
     String text = status.getStatus().getMessage();
-    return text != null && text.toLowerCase(java.util.Locale.ROOT).contains("consumer deleted");
+    return text != null && text.toLowerCase(Locale.ROOT).contains("consumer deleted");
   }
 
   /** Pull requests sent so far. */

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,7 +126,7 @@ class IngestBenchmark {
   /**
    * Sustained ingest of a backlog of {@link #TRADES} trades. A smaller backlog is ingested first, unmeasured, by a
    * service on another database, so that the measured one runs compiled code as a long-running service does rather
-   * than the JIT's first hour; its trades are then purged from the stream.
+   * than freshly loaded code the JIT is still compiling; its trades are then purged from the stream.
    */
   private static double endToEnd(NatsServer nats, ClickHouseServer server) throws Exception {
     NatsConfig config = new NatsConfig().withUrl(nats.url());
@@ -213,35 +214,12 @@ class IngestBenchmark {
     try (StorageFixture storage = StorageFixture.start(nats.url(), server.jdbcUrl(), "bench_ingest",
         Map.of("MARKETPRISM_INGEST_BATCH_SIZE", Integer.toString(BATCH),
             "MARKETPRISM_INGEST_FLUSH_INTERVAL", "200ms"))) { // the service's default; tests use less
-      Thread poller = new Thread(() -> {
-        int seen = 0;
-        while (seen < total && !Thread.currentThread().isInterrupted()) {
-          long count = storedRows(server, "bench_ingest") - TRADES;
-          long now = System.nanoTime();
-          while (seen < count && seen < total) {
-            queryable[seen++] = now;
-          }
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      // queryable when the table's row count passes i; acked when the publisher's ack count does (acks come in order)
+      Thread poller = stampProgress(() -> storedRows(server, "bench_ingest") - TRADES, queryable,
+          TimeUnit.MILLISECONDS.toNanos(20));
       long ackedBefore = storage.publisher.acked();
-      Thread ackPoller = new Thread(() -> {
-        int seen = 0;
-        while (seen < total && !Thread.currentThread().isInterrupted()) {
-          long count = storage.publisher.acked() - ackedBefore;
-          long now = System.nanoTime();
-          while (seen < count && seen < total) {
-            acked[seen++] = now;
-          }
-          LockSupport.parkNanos(100_000);
-        }
-      });
-      poller.start();
-      ackPoller.start();
+      Thread ackPoller = stampProgress(() -> storage.publisher.acked() - ackedBefore, acked,
+          TimeUnit.MICROSECONDS.toNanos(100));
       // sent in 1 ms bursts, as frames come off a collector's sockets; a spinning sender would take a whole core
       int perBurst = Math.max(1, RATE / 1000);
       long start = System.nanoTime();
@@ -253,8 +231,7 @@ class IngestBenchmark {
             LockSupport.parkNanos(wait);
           }
         }
-        OutgoingMessage message = MarketDataMessages.of(
-            StorageFixture.trade("LATENCY-USDT", i, StorageFixture.DAY_20231114 + i * 1_000L));
+        OutgoingMessage message = MarketDataMessages.of(trade("LATENCY-USDT", i));
         // measured from when the trade was due, so that falling behind the rate shows as latency
         published[i] = due;
         if (!storage.publisher.publish(message, Duration.ofSeconds(60))) {
@@ -274,6 +251,26 @@ class IngestBenchmark {
         + worstPerSecond(published, queryable));
     System.out.printf("latency   publish -> queryable at %,d trades/s for %d s (after %d s warm-up): %s%n", RATE,
         LATENCY_SECONDS, WARM_UP_SECONDS, percentiles(published, queryable, warmUp));
+  }
+
+  /**
+   * Starts a thread that, every {@code pauseNanos}, stamps {@code stampedAt[i]} with the time {@code reached} first
+   * exceeds {@code i}, until every element is stamped or it is interrupted.
+   */
+  private static Thread stampProgress(LongSupplier reached, long[] stampedAt, long pauseNanos) {
+    Thread thread = new Thread(() -> {
+      int seen = 0;
+      while (seen < stampedAt.length && !Thread.currentThread().isInterrupted()) {
+        long count = reached.getAsLong();
+        long now = System.nanoTime();
+        while (seen < count && seen < stampedAt.length) {
+          stampedAt[seen++] = now;
+        }
+        LockSupport.parkNanos(pauseNanos);
+      }
+    });
+    thread.start();
+    return thread;
   }
 
   /** The worst latency among the trades due in each second of the run, in ms: shows whether a tail is one stall. */
