@@ -10,6 +10,7 @@ import io.marketprism.storage.api.StorageApi;
 import io.marketprism.storage.clickhouse.ClickHouse;
 import io.marketprism.storage.ingest.Ingest;
 import io.marketprism.storage.ingest.StorageHealth;
+import io.marketprism.storage.publish.AckedPublisher;
 import io.marketprism.storage.query.Archiver;
 import io.marketprism.storage.query.CandleQueries;
 import io.marketprism.storage.query.EventQueries;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data-storage service: ingests market data from JetStream into ClickHouse and serves it (trades, tickers, books,
- * candles, stats, archive, replay, follow).
+ * candles, stats, archive, replay, follow); records clients write are published to JetStream and stored by the same
+ * ingest.
  *
  * <p>Start-up: schema migrations (waiting up to {@code clickhouse.startup-timeout} for ClickHouse), NATS connection
  * and default streams, the gRPC API; once serving, the ingest consumers and the ClickHouse health ping.
@@ -68,6 +70,7 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
         new StatsQueries(clickHouse, database),
         new Archiver(clickHouse, database),
         follow,
+        new AckedPublisher(nats),
         table -> ingest.lag(table.type()),
         new HashSet<>(config.query().exchanges()),
         Clock.systemUTC()));

@@ -16,27 +16,65 @@ final class RequestChecks {
 
   private final FieldViolations violations = new FieldViolations();
 
+  /** Longest symbol accepted; no exchange lists longer ones. */
+  static final int MAX_SYMBOL_LENGTH = 64;
+
+  /**
+   * Violations listed in the error at most: a batch of a thousand bad records would otherwise make a
+   * {@code BadRequest} larger than the 8 KiB of trailers a gRPC client accepts by default.
+   */
+  static final int MAX_LISTED = 50;
+
+  private int count;
+  private String firstUnlisted;
+
   RequestChecks add(String field, String description) {
-    violations.add(field, description);
+    count++;
+    if (count <= MAX_LISTED) {
+      violations.add(field, description);
+    } else if (firstUnlisted == null) {
+      firstUnlisted = field;
+    }
     return this;
   }
 
+  /** Violations recorded so far. */
+  int count() {
+    return count;
+  }
+
   RequestChecks exchange(String exchange, Set<String> known) {
+    return exchange("exchange", exchange, known);
+  }
+
+  /** Checks that {@code field} holds one of the {@code known} exchanges. */
+  RequestChecks exchange(String field, String exchange, Set<String> known) {
     if (exchange.isEmpty()) {
-      add("exchange", "required");
+      add(field, "required");
     } else if (!known.contains(exchange)) {
-      add("exchange", "unknown exchange \"" + exchange + "\"; known: " + known.stream().sorted().toList());
+      add(field, "unknown exchange \"" + shorten(exchange) + "\"; known: " + known.stream().sorted().toList());
     }
     return this;
   }
 
   RequestChecks symbol(String symbol) {
+    return symbol("symbol", symbol);
+  }
+
+  /** Checks that {@code field} holds a normalized symbol. */
+  RequestChecks symbol(String field, String symbol) {
     if (symbol.isEmpty()) {
-      add("symbol", "required");
-    } else if (!SYMBOL.matcher(symbol).matches()) {
-      add("symbol", "not a normalized symbol like BTC-USDT: \"" + symbol + "\"");
+      add(field, "required");
+    } else if (symbol.length() > MAX_SYMBOL_LENGTH || !SYMBOL.matcher(symbol).matches()) {
+      add(field, "not a normalized symbol like BTC-USDT (at most " + MAX_SYMBOL_LENGTH + " characters): \""
+          + shorten(symbol) + "\"");
     }
     return this;
+  }
+
+  /** {@code text} cut to a length that an error message can quote. */
+  static String shorten(String text) {
+    return text.length() <= MAX_SYMBOL_LENGTH ? text : text.substring(0, MAX_SYMBOL_LENGTH) + "…";
   }
 
   RequestChecks notNegative(String field, long value) {
@@ -52,6 +90,9 @@ final class RequestChecks {
 
   /** Throws {@code INVALID_ARGUMENT} naming every bad field, if there is one. */
   void throwIfAny() {
+    if (count > MAX_LISTED) {
+      violations.add(firstUnlisted, "and " + (count - MAX_LISTED) + " more violations from here on, not listed");
+    }
     violations.throwIfAny();
   }
 }

@@ -1,5 +1,7 @@
 package io.marketprism.storage.api;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -15,6 +17,7 @@ import io.marketprism.storage.query.CandleQueries;
 import io.marketprism.storage.query.EventQueries;
 import io.marketprism.storage.query.EventQueries.AtCursorTime;
 import io.marketprism.storage.query.EventQueries.Cursor;
+import io.marketprism.storage.publish.AckedPublisher;
 import io.marketprism.storage.query.StatsQueries;
 import io.marketprism.storage.schema.EventTable;
 import io.marketprism.storage.v1.ArchiveRequest;
@@ -38,8 +41,16 @@ import io.marketprism.storage.v1.PurgeArchiveResponse;
 import io.marketprism.storage.v1.ReplayEventsRequest;
 import io.marketprism.storage.v1.ReplayEventsResponse;
 import io.marketprism.storage.v1.StorageServiceGrpc;
+import io.marketprism.storage.v1.WriteOrderBooksRequest;
+import io.marketprism.storage.v1.WriteOrderBooksResponse;
+import io.marketprism.storage.v1.WriteTickersRequest;
+import io.marketprism.storage.v1.WriteTickersResponse;
+import io.marketprism.storage.v1.WriteTradesRequest;
+import io.marketprism.storage.v1.WriteTradesResponse;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -49,13 +60,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The {@code marketprism.storage.v1.StorageService} API: validates each request (INVALID_ARGUMENT with
- * {@code BadRequest} field violations), translates it to the query layer, and maps failures: ClickHouse unreachable
- * → UNAVAILABLE. Semantics are those documented in {@code storage_service.proto}. Thread-safe (stateless; the
+ * {@code BadRequest} field violations), translates it to the query layer (reads) or to JetStream (writes, which the
+ * ingest then stores like collected data), and maps failures: ClickHouse or JetStream unreachable → UNAVAILABLE. Semantics are those documented in {@code storage_service.proto}. Thread-safe (stateless; the
  * collaborators are thread-safe).
  */
 public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase {
@@ -65,23 +77,30 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
   static final int DEFAULT_CANDLES = 500;
   static final int MAX_CANDLES = 5000;
   static final int REPLAY_BATCH = 1000;
+  static final int MAX_WRITE_RECORDS = 1000;
+  static final int MAX_WRITE_SNAPSHOTS = 100;
+  /** How long a write waits for JetStream's acks when the call has no deadline. */
+  static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final EventQueries events;
   private final CandleQueries candles;
   private final StatsQueries stats;
   private final Archiver archiver;
   private final FollowHub follow;
+  private final AckedPublisher writes;
   private final Function<EventTable, OptionalLong> lag;
   private final Set<String> exchanges;
   private final Clock clock;
 
   public StorageApi(EventQueries events, CandleQueries candles, StatsQueries stats, Archiver archiver,
-      FollowHub follow, Function<EventTable, OptionalLong> lag, Set<String> exchanges, Clock clock) {
+      FollowHub follow, AckedPublisher writes, Function<EventTable, OptionalLong> lag, Set<String> exchanges,
+      Clock clock) {
     this.events = events;
     this.candles = candles;
     this.stats = stats;
     this.archiver = archiver;
     this.follow = follow;
+    this.writes = writes;
     this.lag = lag;
     this.exchanges = Set.copyOf(exchanges);
     this.clock = clock;
@@ -99,27 +118,31 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
       if (request.getEndTimeNs() != 0 && request.getEndTimeNs() <= request.getStartTimeNs()) {
         violations.add("end_time_ns", "must be greater than start_time_ns");
       }
-      List<String> scope = List.of("trades", request.getExchange(), request.getSymbol(),
-          Long.toString(request.getStartTimeNs()), Long.toString(request.getEndTimeNs()));
-      Optional<Cursor> after = Optional.empty();
+      // without a lower bound a page holds the newest trades and the next one goes back in time
+      boolean newest = request.getStartTimeNs() == 0;
+      List<String> scope = List.of("trades", newest ? "newest" : "oldest", request.getExchange(),
+          request.getSymbol(), Long.toString(request.getStartTimeNs()), Long.toString(request.getEndTimeNs()));
+      Optional<Cursor> cursor = Optional.empty();
       if (!request.getPageToken().isEmpty()) {
-        after = PageTokens.decode(request.getPageToken(), scope, 2)
+        cursor = PageTokens.decode(request.getPageToken(), scope, 2)
             .flatMap(position -> PageTokens.parseLong(position.get(0)).map(time -> new Cursor(time, position.get(1))));
-        if (after.isEmpty()) {
+        if (cursor.isEmpty()) {
           violations.add("page_token", "not a page token of this exchange, symbol and range");
         }
       }
       violations.throwIfAny();
       int limit = request.getLimit() == 0 ? DEFAULT_TRADES : Math.min(request.getLimit(), MAX_TRADES);
       long end = request.getEndTimeNs() == 0 ? Long.MAX_VALUE : request.getEndTimeNs();
-      List<Trade> trades =
-          events.trades(request.getExchange(), request.getSymbol(), request.getStartTimeNs(), end, after, limit);
+      List<Trade> trades = newest
+          ? events.newestTrades(request.getExchange(), request.getSymbol(), end, cursor, limit)
+          : events.trades(request.getExchange(), request.getSymbol(), request.getStartTimeNs(), end, cursor, limit);
       ListTradesResponse.Builder builder = ListTradesResponse.newBuilder().addAllTrades(trades);
       if (trades.size() == limit) {
-        Trade last = trades.get(trades.size() - 1);
+        // the next page continues from this page's edge in its direction: the first trade going back, else the last
+        Trade edge = newest ? trades.get(0) : trades.get(trades.size() - 1);
         builder.setNextPageToken(PageTokens.encode(scope,
-            List.of(Long.toString(MarketEventCodec.eventTimeNs(MarketEvent.newBuilder().setTrade(last).build())),
-                last.getTradeId())));
+            List.of(Long.toString(MarketEventCodec.eventTimeNs(MarketEvent.newBuilder().setTrade(edge).build())),
+                edge.getTradeId())));
       }
       return builder.build();
     });
@@ -170,13 +193,14 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
       if (request.getEndTimeNs() != 0 && request.getEndTimeNs() <= request.getStartTimeNs()) {
         violations.add("end_time_ns", "must be greater than start_time_ns");
       }
-      List<String> scope = List.of("candles", request.getExchange(), request.getSymbol(),
+      boolean newest = request.getStartTimeNs() == 0;
+      List<String> scope = List.of("candles", newest ? "newest" : "oldest", request.getExchange(), request.getSymbol(),
           request.getInterval().name(), Long.toString(request.getStartTimeNs()),
           Long.toString(request.getEndTimeNs()));
-      Optional<Long> after = Optional.empty();
+      Optional<Long> cursor = Optional.empty();
       if (!request.getPageToken().isEmpty()) {
-        after = PageTokens.decode(request.getPageToken(), scope, 1).flatMap(p -> PageTokens.parseLong(p.get(0)));
-        if (after.isEmpty()) {
+        cursor = PageTokens.decode(request.getPageToken(), scope, 1).flatMap(p -> PageTokens.parseLong(p.get(0)));
+        if (cursor.isEmpty()) {
           violations.add("page_token", "not a page token of this request");
         }
       }
@@ -184,12 +208,15 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
       int limit = request.getLimit() == 0 ? DEFAULT_CANDLES : Math.min(request.getLimit(), MAX_CANDLES);
       long first = Math.floorDiv(request.getStartTimeNs(), intervalNs) * intervalNs;
       long end = request.getEndTimeNs() == 0 ? Long.MAX_VALUE : request.getEndTimeNs();
-      List<Candle> page = candles.candles(request.getExchange(), request.getSymbol(), request.getInterval(),
-          intervalNs, first, end, after, limit, nowNs());
+      List<Candle> page = newest
+          ? candles.newestCandles(request.getExchange(), request.getSymbol(), request.getInterval(), intervalNs, end,
+              cursor, limit, nowNs())
+          : candles.candles(request.getExchange(), request.getSymbol(), request.getInterval(), intervalNs, first, end,
+              cursor, limit, nowNs());
       ListCandlesResponse.Builder builder = ListCandlesResponse.newBuilder().addAllCandles(page);
       if (page.size() == limit) {
-        builder.setNextPageToken(PageTokens.encode(scope,
-            List.of(Long.toString(page.get(page.size() - 1).getStartTimeNs()))));
+        Candle edge = newest ? page.get(0) : page.get(page.size() - 1);
+        builder.setNextPageToken(PageTokens.encode(scope, List.of(Long.toString(edge.getStartTimeNs()))));
       }
       return builder.build();
     });
@@ -297,6 +324,82 @@ public final class StorageApi extends StorageServiceGrpc.StorageServiceImplBase 
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       call.onError(Status.CANCELLED.withDescription("storage is stopping").asRuntimeException());
+    }
+  }
+
+  @Override
+  public void writeTrades(WriteTradesRequest request, StreamObserver<WriteTradesResponse> response) {
+    respond(response, () -> {
+      AckedPublisher.Outcome outcome = write("trades", request.getTradesList(), MAX_WRITE_RECORDS,
+          RecordChecks::trade, (trade, nowNs) -> MarketEvent.newBuilder().setTrade(trade.getReceiveTimeNs() != 0
+              ? trade : trade.toBuilder().setReceiveTimeNs(nowNs).build()).build());
+      return WriteTradesResponse.newBuilder().setAccepted(outcome.acked()).setDuplicates(outcome.duplicates()).build();
+    });
+  }
+
+  @Override
+  public void writeTickers(WriteTickersRequest request, StreamObserver<WriteTickersResponse> response) {
+    respond(response, () -> {
+      AckedPublisher.Outcome outcome = write("tickers", request.getTickersList(), MAX_WRITE_RECORDS,
+          RecordChecks::ticker, (ticker, nowNs) -> MarketEvent.newBuilder().setTicker(ticker.getReceiveTimeNs() != 0
+              ? ticker : ticker.toBuilder().setReceiveTimeNs(nowNs).build()).build());
+      return WriteTickersResponse.newBuilder().setAccepted(outcome.acked()).setDuplicates(outcome.duplicates())
+          .build();
+    });
+  }
+
+  @Override
+  public void writeOrderBooks(WriteOrderBooksRequest request, StreamObserver<WriteOrderBooksResponse> response) {
+    respond(response, () -> {
+      AckedPublisher.Outcome outcome = write("snapshots", request.getSnapshotsList(), MAX_WRITE_SNAPSHOTS,
+          RecordChecks::snapshot, (book, nowNs) -> MarketEvent.newBuilder().setBookSnapshot(
+              book.getReceiveTimeNs() != 0 ? book : book.toBuilder().setReceiveTimeNs(nowNs).build()).build());
+      return WriteOrderBooksResponse.newBuilder().setAccepted(outcome.acked()).setDuplicates(outcome.duplicates())
+          .build();
+    });
+  }
+
+  /** Checks one record at its path in the request. */
+  @FunctionalInterface
+  private interface RecordCheck<R> {
+    void check(RecordChecks checks, String path, R record);
+  }
+
+  /** The event a valid record is published as, given the time the call arrived. */
+  @FunctionalInterface
+  private interface ToEvent<R> {
+    MarketEvent toEvent(R record, long nowNs);
+  }
+
+  /**
+   * The write RPCs' one path: every record is checked first and any violation fails the whole call (nothing is
+   * published, so a client never has to find out which half of a batch went in); then all are published and their
+   * acks awaited within the call's deadline.
+   */
+  private <R> AckedPublisher.Outcome write(String field, List<R> records, int max, RecordCheck<R> check,
+      ToEvent<R> toEvent) throws InterruptedException {
+    long nowNs = nowNs();
+    RequestChecks violations = new RequestChecks();
+    RecordChecks checks = new RecordChecks(violations, exchanges, nowNs);
+    if (RecordChecks.batchSize(violations, field, records.size(), max)) {
+      for (int i = 0; i < records.size(); i++) {
+        check.check(checks, field + "[" + i + "]", records.get(i));
+      }
+    }
+    violations.throwIfAny();
+    List<MarketEvent> events = new ArrayList<>(records.size());
+    records.forEach(record -> events.add(toEvent.toEvent(record, nowNs)));
+    Deadline deadline = Context.current().getDeadline();
+    Duration timeout = deadline == null ? DEFAULT_WRITE_TIMEOUT
+        : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+    try {
+      return writes.publish(events, timeout);
+    } catch (TimeoutException e) {
+      throw Status.UNAVAILABLE.withDescription("JetStream did not acknowledge every " + field + " record within "
+          + timeout.toMillis() + " ms; some may be stored, writing them again is safe").asRuntimeException();
+    } catch (IOException e) {
+      throw Status.UNAVAILABLE.withDescription(e.getMessage() + "; writing again is safe").withCause(e)
+          .asRuntimeException();
     }
   }
 

@@ -9,6 +9,7 @@ import io.marketprism.storage.v1.Candle;
 import io.marketprism.storage.v1.CandleInterval;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,16 +29,41 @@ public final class CandleQueries {
 
   /**
    * Candles whose start is in {@code [firstStartNs, endStartNs)} and after {@code afterStartNs} (if present),
-   * ascending, at most {@code limit}. {@code firstStartNs} must be a multiple of the interval.
+   * ascending, at most {@code limit}: the earliest ones. {@code firstStartNs} must be a multiple of the interval.
    *
    * @param nowNs the current time, to mark candles that have not ended as not closed
    */
   public List<Candle> candles(String exchange, String symbol, CandleInterval interval, long intervalNs,
       long firstStartNs, long endStartNs, Optional<Long> afterStartNs, int limit, long nowNs) throws SQLException {
-    EventTable trades = EventTables.of(DataType.DATA_TYPE_TRADE);
     long from = afterStartNs.map(after -> after + intervalNs).orElse(firstStartNs);
     // trades up to the end of the last candle that starts before endStartNs
     long to = endStartNs == Long.MAX_VALUE ? Long.MAX_VALUE : ceilTo(endStartNs, intervalNs);
+    return query(exchange, symbol, interval, intervalNs, from, to, "candle_start", limit, nowNs).stream()
+        .filter(candle -> candle.getStartTimeNs() < endStartNs).toList();
+  }
+
+  /**
+   * The most recent candles: those whose start is before {@code endStartNs} and before {@code beforeStartNs} (if
+   * present), the last {@code limit} of them, ascending.
+   */
+  public List<Candle> newestCandles(String exchange, String symbol, CandleInterval interval, long intervalNs,
+      long endStartNs, Optional<Long> beforeStartNs, int limit, long nowNs) throws SQLException {
+    // a candle starting before endStartNs holds trades up to the next multiple of the interval; one starting
+    // before the cursor (itself a candle start) holds trades before the cursor
+    long to = endStartNs == Long.MAX_VALUE ? Long.MAX_VALUE : ceilTo(endStartNs, intervalNs);
+    if (beforeStartNs.isPresent()) {
+      to = Math.min(to, beforeStartNs.get());
+    }
+    List<Candle> newestFirst =
+        new ArrayList<>(query(exchange, symbol, interval, intervalNs, Long.MIN_VALUE, to, "candle_start DESC", limit,
+            nowNs));
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  private List<Candle> query(String exchange, String symbol, CandleInterval interval, long intervalNs, long from,
+      long to, String order, int limit, long nowNs) throws SQLException {
+    EventTable trades = EventTables.of(DataType.DATA_TYPE_TRADE);
     List<Object> parameters = new ArrayList<>();
     String where = EventQueries.where(exchange, symbol, from, to, Optional.empty(),
         EventQueries.AtCursorTime.AFTER_KEY, parameters);
@@ -49,7 +75,7 @@ public final class CandleQueries {
         + " toString(sumIf(amount, side = 1)), count()"
         + " FROM (SELECT * FROM (" + Tiers.union(database, trades, where) + ")"
         + " LIMIT 1 BY event_time_ns, event_key)"
-        + " GROUP BY candle_start ORDER BY candle_start LIMIT " + limit;
+        + " GROUP BY candle_start ORDER BY " + order + " LIMIT " + limit;
     return clickHouse.query(sql, twice, row -> {
       long start = row.getLong(1);
       return Candle.newBuilder()
@@ -66,7 +92,7 @@ public final class CandleQueries {
           .setTradeCount(row.getLong(8))
           .setClosed(start + intervalNs <= nowNs)
           .build();
-    }).stream().filter(candle -> candle.getStartTimeNs() < endStartNs).toList();
+    });
   }
 
   private static long ceilTo(long value, long step) {

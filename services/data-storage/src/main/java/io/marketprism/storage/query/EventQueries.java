@@ -40,7 +40,9 @@ public final class EventQueries {
     /** Every row at the cursor's time (this type sorts after the cursor's type). */
     ALL,
     /** No row at the cursor's time (this type sorts before the cursor's type). */
-    NONE
+    NONE,
+    /** Rows before the cursor (reading backward from it, newest first). */
+    BEFORE_KEY
   }
 
   /**
@@ -53,6 +55,23 @@ public final class EventQueries {
         limit, true);
     List<Trade> trades = new ArrayList<>(events.size());
     events.forEach(event -> trades.add(event.getTrade()));
+    return trades;
+  }
+
+  /**
+   * The most recent trades of one instrument with {@code time < endNs} ({@link Long#MAX_VALUE} for no bound) before
+   * {@code before}: the last {@code limit} in (exchange time, trade id) order, returned in that order (ascending).
+   */
+  public List<Trade> newestTrades(String exchange, String symbol, long endNs, Optional<Cursor> before, int limit)
+      throws SQLException {
+    List<Object> parameters = new ArrayList<>();
+    String where = where(exchange, symbol, Long.MIN_VALUE, endNs, before, AtCursorTime.BEFORE_KEY, parameters);
+    List<MarketEvent> newestFirst = select(EventTables.of(DataType.DATA_TYPE_TRADE), where, parameters,
+        "event_time_ns DESC, event_key DESC", limit);
+    List<Trade> trades = new ArrayList<>(newestFirst.size());
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      trades.add(newestFirst.get(i).getTrade());
+    }
     return trades;
   }
 
@@ -128,6 +147,12 @@ public final class EventQueries {
         }
         case AFTER_KEY -> {
           where.append(" AND (event_time_ns > ? OR (event_time_ns = ? AND event_key > ?))");
+          parameters.add(cursor.timeNs());
+          parameters.add(cursor.timeNs());
+          parameters.add(cursor.key());
+        }
+        case BEFORE_KEY -> {
+          where.append(" AND (event_time_ns < ? OR (event_time_ns = ? AND event_key < ?))");
           parameters.add(cursor.timeNs());
           parameters.add(cursor.timeNs());
           parameters.add(cursor.key());
