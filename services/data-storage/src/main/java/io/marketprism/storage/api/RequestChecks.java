@@ -20,27 +20,29 @@ final class RequestChecks {
   static final int MAX_SYMBOL_LENGTH = 64;
 
   /**
-   * Violations listed in the error at most: a batch of a thousand bad records would otherwise make a
-   * {@code BadRequest} larger than the 8 KiB of trailers a gRPC client accepts by default.
+   * Characters of field names and descriptions listed in one error at most. The error carries them three times (the
+   * status message, and the {@code BadRequest} detail plus the message again inside the base64 status detail), and a
+   * gRPC client accepts 8 KiB of trailers by default: a batch of a thousand bad records would not fit. The violations
+   * past the bound are summed up in one last entry.
    */
-  static final int MAX_LISTED = 50;
+  static final int MAX_LISTED_CHARS = 1500;
 
   private int count;
+  private int listed;
+  private int listedChars;
   private String firstUnlisted;
 
   RequestChecks add(String field, String description) {
     count++;
-    if (count <= MAX_LISTED) {
+    int chars = field.length() + description.length();
+    if (firstUnlisted == null && listedChars + chars <= MAX_LISTED_CHARS) {
       violations.add(field, description);
+      listed++;
+      listedChars += chars;
     } else if (firstUnlisted == null) {
       firstUnlisted = field;
     }
     return this;
-  }
-
-  /** Violations recorded so far. */
-  int count() {
-    return count;
   }
 
   RequestChecks exchange(String exchange, Set<String> known) {
@@ -90,8 +92,8 @@ final class RequestChecks {
 
   /** Throws {@code INVALID_ARGUMENT} naming every bad field, if there is one. */
   void throwIfAny() {
-    if (count > MAX_LISTED) {
-      violations.add(firstUnlisted, "and " + (count - MAX_LISTED) + " more violations from here on, not listed");
+    if (firstUnlisted != null) {
+      violations.add(firstUnlisted, "and " + (count - listed) + " more violations from here on, not listed");
     }
     violations.throwIfAny();
   }

@@ -22,6 +22,7 @@ import io.marketprism.storage.v1.GetBookSnapshotRequest;
 import io.marketprism.storage.v1.GetLatestTickerRequest;
 import io.marketprism.storage.v1.GetStatsRequest;
 import io.marketprism.storage.v1.ListCandlesRequest;
+import io.marketprism.storage.v1.ListCandlesResponse;
 import io.marketprism.storage.v1.ListTradesRequest;
 import io.marketprism.storage.v1.ListTradesResponse;
 import io.marketprism.storage.v1.ReplayEventsRequest;
@@ -106,13 +107,13 @@ class StorageApiTest {
   }
 
   @Test
-  void listTradesPagesThroughTheRangeInStableOrderExactlyOnce() {
+  void listTradesFromAStartPagesForwardInStableOrderExactlyOnce() {
     List<Trade> listed = new ArrayList<>();
     String token = "";
     int pages = 0;
     do {
       ListTradesResponse page = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
-          .setSymbol("PAGE-USDT").setLimit(1000).setPageToken(token).build());
+          .setSymbol("PAGE-USDT").setStartTimeNs(DAY_20231114).setLimit(1000).setPageToken(token).build());
       listed.addAll(page.getTradesList());
       token = page.getNextPageToken();
       pages++;
@@ -120,6 +121,46 @@ class StorageApiTest {
 
     assertThat(pages).isEqualTo(3);
     assertThat(listed).containsExactlyElementsOf(pagedTrades);
+  }
+
+  @Test
+  void listTradesWithoutARangeAnswersTheMostRecentInTimeOrder() {
+    List<Trade> recent = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance").setSymbol("PAGE-USDT")
+        .setLimit(5).build()).getTradesList();
+
+    // the last five of 2,500, oldest of them first (the last two share a time: trade_id breaks the tie)
+    assertThat(recent).containsExactlyElementsOf(pagedTrades.subList(2_495, 2_500));
+  }
+
+  @Test
+  void listTradesWithoutAStartPagesBackwardFromTheNewestExactlyOnce() {
+    List<List<Trade>> pages = new ArrayList<>();
+    String token = "";
+    do {
+      ListTradesResponse page = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+          .setSymbol("PAGE-USDT").setLimit(1000).setPageToken(token).build());
+      pages.add(page.getTradesList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+
+    // newest page first; each page ascending; together every trade once
+    assertThat(pages).hasSize(3);
+    assertThat(pages.get(0)).containsExactlyElementsOf(pagedTrades.subList(1_500, 2_500));
+    assertThat(pages.get(1)).containsExactlyElementsOf(pagedTrades.subList(500, 1_500));
+    assertThat(pages.get(2)).containsExactlyElementsOf(pagedTrades.subList(0, 500));
+  }
+
+  @Test
+  void listTradesWithOnlyAnEndAnswersTheMostRecentBeforeIt() {
+    long end = DAY_20231114 + 100 * 1_000L; // trades 0..199 are before it
+    ListTradesResponse page = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+        .setSymbol("PAGE-USDT").setEndTimeNs(end).setLimit(150).build());
+    assertThat(page.getTradesList()).containsExactlyElementsOf(pagedTrades.subList(50, 200));
+
+    ListTradesResponse older = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+        .setSymbol("PAGE-USDT").setEndTimeNs(end).setLimit(150).setPageToken(page.getNextPageToken()).build());
+    assertThat(older.getTradesList()).containsExactlyElementsOf(pagedTrades.subList(0, 50));
+    assertThat(older.getNextPageToken()).isEmpty();
   }
 
   @Test
@@ -197,6 +238,25 @@ class StorageApiTest {
     assertThat(candles.get(1).getOpen()).isEqualTo("101");
     assertThat(violations(() -> api.listCandles(ListCandlesRequest.newBuilder().setExchange("binance")
         .setSymbol("OHLC-USDT").build()))).containsExactly("interval");
+  }
+
+  @Test
+  void candlesWithoutAStartAreTheMostRecentAndPageBackward() {
+    ListCandlesRequest newest = ListCandlesRequest.newBuilder().setExchange("binance").setSymbol("OHLC-USDT")
+        .setInterval(CandleInterval.CANDLE_INTERVAL_1M).setLimit(1).build();
+    ListCandlesResponse last = api.listCandles(newest);
+    assertThat(last.getCandlesList()).extracting(Candle::getStartTimeNs).containsExactly(DAY_20231114 + 2 * MINUTE);
+
+    ListCandlesResponse before = api.listCandles(newest.toBuilder().setPageToken(last.getNextPageToken()).build());
+    assertThat(before.getCandlesList()).extracting(Candle::getStartTimeNs).containsExactly(DAY_20231114);
+    assertThat(before.getCandles(0).getTradeCount()).isEqualTo(3);
+
+    ListCandlesResponse none = api.listCandles(newest.toBuilder().setPageToken(before.getNextPageToken()).build());
+    assertThat(none.getCandlesList()).isEmpty();
+    assertThat(none.getNextPageToken()).isEmpty();
+
+    assertThat(api.listCandles(newest.toBuilder().setLimit(5).build()).getCandlesList())
+        .extracting(Candle::getStartTimeNs).containsExactly(DAY_20231114, DAY_20231114 + 2 * MINUTE);
   }
 
   @Test

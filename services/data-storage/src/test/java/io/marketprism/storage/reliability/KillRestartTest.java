@@ -107,7 +107,8 @@ class KillRestartTest {
     do {
       ListTradesResponse page = api.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
           .setSymbol("KILL-USDT").setLimit(10_000).setPageToken(token).build());
-      listed.addAll(page.getTradesList());
+      // without a start time, pages go backward from the newest trade: each page is older than the one before
+      listed.addAll(0, page.getTradesList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
 
