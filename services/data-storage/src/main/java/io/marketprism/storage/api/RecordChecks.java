@@ -44,7 +44,10 @@ final class RecordChecks {
     this.nowNs = nowNs;
   }
 
-  /** Checks the batch's size, then (if it is within bounds) each record; the caller names the records' field. */
+  /**
+   * Checks that a batch in {@code field} holds 1 to {@code max} records; true if it does, and its records are worth
+   * checking one by one (a batch over the limit is refused without listing its records' violations).
+   */
   static boolean batchSize(RequestChecks violations, String field, int size, int max) {
     if (size == 0) {
       violations.add(field, "required: 1 to " + max + " records");

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.marketprism.marketdata.v1.BookSnapshot;
+import io.marketprism.marketdata.v1.DataType;
 import io.marketprism.marketdata.v1.Level;
 import io.marketprism.marketdata.v1.Side;
 import io.marketprism.marketdata.v1.Ticker;
 import io.marketprism.marketdata.v1.Trade;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.MarketDataSubjects;
-import io.marketprism.marketdata.v1.DataType;
 import io.marketprism.storage.StorageFixture;
 import io.marketprism.storage.v1.GetBookSnapshotRequest;
 import io.marketprism.storage.v1.GetLatestTickerRequest;
