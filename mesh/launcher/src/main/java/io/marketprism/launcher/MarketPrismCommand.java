@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code marketprism} — runs MarketPrism locally: {@code up [--detach] [--no-mesh]}, {@code down},
  * {@code status [--json]}, {@code logs <component> [-f] [-n N]}, {@code pki issue --name NAME --out
- * DIR}. Started by the {@code ./marketprism} script at the repository root.
+ * DIR}, {@code token --role R}, {@code apikey create|revoke|list}. Started by the {@code ./marketprism} script at the repository root.
  */
 @Command(
     name = "marketprism",
@@ -26,6 +26,8 @@ import picocli.CommandLine.ScopeType;
       LogsCommand.class,
       NormalizeCommand.class,
       PkiCommand.class,
+      TokenCommand.class,
+      ApiKeyCommand.class,
       SuperviseCommand.class,
       CommandLine.HelpCommand.class
     })

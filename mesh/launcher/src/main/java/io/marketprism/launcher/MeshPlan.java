@@ -266,6 +266,9 @@ final class MeshPlan {
           workspace.certificateDirectory(service.name()).toString());
       env.put("MARKETPRISM_SERVER_TLS_HEALTH_PORT", Integer.toString(service.healthPort()));
     }
+    if (service.name().equals("api-gateway")) {
+      env.putAll(GatewaySecrets.environment(workspace));
+    }
     env.putAll(service.environment());
     return env;
   }

@@ -79,6 +79,7 @@ final class UpCommand implements Callable<Integer> {
     requireBuilt(config, workspace);
     PortCheck.requireFree(MeshPlan.portClaims(config, mesh));
     Files.createDirectories(workspace.logDirectory());
+    GatewaySecrets.ensure(workspace);
     Files.deleteIfExists(workspace.stateFile());
     if (!detach) {
       return new SupervisorRun(config, workspace, mesh, System.out).run();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *   run/           supervisor.pid and state.json while MarketPrism runs
  *   pki/ca/        the mesh CA (ca.pem, ca-key.pem), created once and kept
  *   certs/&lt;service&gt;/ each mesh service's cert.pem, key.pem, ca.pem, rewritten before they expire
+ *   gateway/       jwt-hs256.key (0600, the key `token` signs with) and api-keys.json (hashes only)
  * </pre>
  *
  * @param repository the repository root (service modules are found under it)
@@ -50,6 +51,11 @@ public record Workspace(Path repository, Path directory) {
   /** Where {@code service}'s workload certificate files are kept while it runs in the mesh. */
   public Path certificateDirectory(String service) {
     return directory.resolve("certs").resolve(service);
+  }
+
+  /** The api-gateway's local secrets: the HS256 key and the API key file ({@link GatewaySecrets}). */
+  public Path gatewayDirectory() {
+    return directory.resolve("gateway");
   }
 
   /** The pid of the running supervisor (foreground {@code up} or the detached one). */
