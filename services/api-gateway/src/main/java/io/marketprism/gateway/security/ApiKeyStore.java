@@ -43,7 +43,7 @@ public final class ApiKeyStore {
   private final Object lock = new Object();
   private volatile Map<String, Caller> byHash = Map.of();
   private volatile Instant nextCheck = Instant.MIN;
-  private Object stamp; // guarded by lock: the file's modification time and size when last read
+  private Object stamp; // guarded by lock: the file's modification time, size and inode when last read
 
   public ApiKeyStore(Path file, Duration checkInterval, Clock clock) {
     this.file = Objects.requireNonNull(file, "file");
@@ -79,7 +79,9 @@ public final class ApiKeyStore {
       Object now;
       try {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        now = attributes.lastModifiedTime() + "/" + attributes.size();
+        // the inode too: the launcher replaces the file by a rename, which a same-size rewrite within the
+        // timestamp granularity would otherwise hide
+        now = attributes.lastModifiedTime() + "/" + attributes.size() + "/" + attributes.fileKey();
       } catch (NoSuchFileException e) {
         now = "absent";
       } catch (IOException e) {

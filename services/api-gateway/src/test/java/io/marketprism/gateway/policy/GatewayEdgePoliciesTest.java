@@ -191,7 +191,11 @@ class GatewayEdgePoliciesTest {
         GrpcClients.builder(gateway.uri()).build(StorageServiceGrpc.StorageServiceBlockingStub.class);
     assertThatThrownBy(() -> anonymous.listTrades(ListTradesRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(
-            StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+              assertThat(e.getStatus().getDescription()).startsWith("credentials required");
+            });
     assertThatThrownBy(() -> grpc("Bearer not-a-jwt").listTrades(ListTradesRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
@@ -222,6 +226,21 @@ class GatewayEdgePoliciesTest {
   void openPathsNeedNoCredentials() throws Exception {
     start();
     assertThat(get("/healthz").status().code()).isEqualTo(200);
+    assertThat(get("/healthz", bearer("garbage")).status().code()).isEqualTo(200);
+  }
+
+  @Test
+  void anonymousAccessWhenEnabledActsAsItsRole() throws Exception {
+    Path config = dir.resolve("anonymous.yaml");
+    Files.writeString(config, "security: {anonymous: {enabled: true}}\n");
+    EdgeSections sections = ConfigLoader.load(EdgeSections.class, config, Map.of());
+    assertThat(sections.security().anonymous().enabled()).isTrue();
+    gateway = new TestGateway(dir, "security: {anonymous: {enabled: true}}\n", clock);
+    assertThat(json(get(TRADES)).path("nextPageToken").asText()).isEqualTo("call 1 by anonymous;role=reader");
+    assertThat(json(post("/v1/trades:write", "{}")).path("message").asText())
+        .isEqualTo("anonymous (role reader, anonymous) may not call marketprism.storage.v1.StorageService/WriteTrades");
+    // credentials that are there must still be good
+    assertThat(get(TRADES, bearer("garbage")).status().code()).isEqualTo(401);
   }
 
   // --- authorization ---
@@ -231,8 +250,9 @@ class GatewayEdgePoliciesTest {
     start();
     AggregatedHttpResponse denied = post("/v1/trades:write", "{}", bearer(hs256("alice", "reader")));
     assertThat(denied.status().code()).isEqualTo(403);
-    assertThat(denied.contentUtf8())
-        .contains("alice (role reader, jwt) may not call marketprism.storage.v1.StorageService/WriteTrades");
+    assertThat(json(denied).path("code").asInt()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+    assertThat(json(denied).path("message").asText())
+        .isEqualTo("alice (role reader, jwt) may not call marketprism.storage.v1.StorageService/WriteTrades");
     assertThat(post("/v1/trades:write", "{}", bearer(hs256("olga", "operator"))).status().code()).isEqualTo(200);
     assertThat(post("/v1/trades:write", "{}", "x-api-key", API_KEY).contentUtf8())
         .contains("ci-bot (role reader, api-key) may not call marketprism.storage.v1.StorageService/WriteTrades");
