@@ -111,6 +111,7 @@ public final class ControlPlane implements AutoCloseable {
   private SnapshotPublisher publisher;
   private NodeTracker tracker;
   private V3DiscoveryServer discovery;
+  private V3DiscoveryServer readOnlyDiscovery;
   private CsdsService csds;
 
   private ControlPlane() {}
@@ -183,6 +184,8 @@ public final class ControlPlane implements AutoCloseable {
         settings.envoy().healthPort(), SIDECAR_LEASE, SIDECAR_DRAIN);
     closeInReverse.add(sidecars);
     discovery = new V3DiscoveryServer(List.of(tracker, sidecars), new NackAwareConfigWatcher(cache, tracker));
+    // the same snapshots without the sidecar registrar: a stream here never writes to the registry
+    readOnlyDiscovery = new V3DiscoveryServer(List.of(tracker), new NackAwareConfigWatcher(cache, tracker));
     csds = new CsdsService(tracker);
   }
 
@@ -194,6 +197,14 @@ public final class ControlPlane implements AutoCloseable {
         () -> io.grpc.ServerInterceptors.intercept(
             discovery.getAggregatedDiscoveryServiceImpl(), SidecarRegistrar.peerAddress()),
         csds);
+  }
+
+  /**
+   * ADS alone, read-only: the same snapshots as {@link #grpcServices()}, but no registry API and no sidecar
+   * registration from a stream. For the plaintext loopback endpoint ({@code xds.LoopbackAdsServer}).
+   */
+  public BindableService readOnlyAdsService() {
+    return readOnlyDiscovery.getAggregatedDiscoveryServiceImpl();
   }
 
   public Registry registry() {

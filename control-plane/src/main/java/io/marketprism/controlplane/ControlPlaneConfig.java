@@ -43,6 +43,9 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *                            # renew and deregister only its own instances; list/watch/ADS are open to any identity
  *   health-port: 0           # plaintext grpc.health.v1 beside the TLS port, for probes without a certificate;
  *                            # 0 = an ephemeral port
+ * plaintext-ads:             # read-only ADS without TLS on 127.0.0.1, for xDS clients that cannot speak TLS to the
+ *   enabled: false           # control plane (gRPC for Node); no registry API on it; their data traffic stays mTLS
+ *   port: 7110
  * policy:
  *   file: ""                 # the mesh policy YAML; empty = no policy (xDS defaults, plaintext)
  *   poll-interval: 2s
@@ -67,6 +70,7 @@ public class ControlPlaneConfig extends ServiceConfig {
   @Valid @NotNull private RegistrySection registry = new RegistrySection();
   @Valid @NotNull private HealthCheck healthCheck = new HealthCheck();
   @Valid @NotNull private ServerTls serverTls = new ServerTls();
+  @Valid @NotNull private PlaintextAds plaintextAds = new PlaintextAds();
   @Valid @NotNull private Policy policy = new Policy();
   @Valid @NotNull private Envoy envoy = new Envoy();
 
@@ -92,6 +96,10 @@ public class ControlPlaneConfig extends ServiceConfig {
 
   public ServerTls serverTls() {
     return serverTls;
+  }
+
+  public PlaintextAds plaintextAds() {
+    return plaintextAds;
   }
 
   public Policy policy() {
@@ -201,6 +209,23 @@ public class ControlPlaneConfig extends ServiceConfig {
     /** The plaintext grpc.health.v1 port started with TLS (0 = ephemeral). */
     public int healthPort() {
       return healthPort;
+    }
+  }
+
+  /** The loopback-only, read-only plaintext ADS endpoint ({@code xds.LoopbackAdsServer}); off unless enabled. */
+  public static class PlaintextAds {
+    private boolean enabled;
+
+    @Range(min = 0, max = 65535)
+    private int port = 7110;
+
+    public boolean enabled() {
+      return enabled;
+    }
+
+    /** 0 = an ephemeral port. */
+    public int port() {
+      return port;
     }
   }
 

@@ -3,6 +3,7 @@ package io.marketprism.controlplane;
 import io.grpc.BindableService;
 import io.marketprism.controlplane.admin.AdminServer;
 import io.marketprism.controlplane.health.HealthCheckSettings;
+import io.marketprism.controlplane.xds.LoopbackAdsServer;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
 import io.marketprism.kit.mesh.MeshTls;
@@ -14,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane service: registry (NATS key-value), health checks, mesh policy, snapshot building, ADS and CSDS
@@ -21,6 +24,8 @@ import java.util.Optional;
  * xDS nodes list every replica in their bootstrap and fail over.
  */
 public final class ControlPlaneService extends MarketPrismService<ControlPlaneConfig> {
+
+  private static final Logger log = LoggerFactory.getLogger(ControlPlaneService.class);
 
   public ControlPlaneService() {
     super("control-plane", ControlPlaneConfig.class);
@@ -40,6 +45,11 @@ public final class ControlPlaneService extends MarketPrismService<ControlPlaneCo
         Clock.systemUTC(),
         config.envoy().settings());
     ControlPlane controlPlane = ctx.shutdown().register("control plane", ControlPlane.start(settings));
+    if (config.plaintextAds().enabled()) {
+      LoopbackAdsServer ads = ctx.shutdown().register("plaintext ADS endpoint",
+          LoopbackAdsServer.start(config.plaintextAds().port(), controlPlane.readOnlyAdsService()));
+      log.info("read-only plaintext ADS on {}", ads.address());
+    }
     ctx.shutdown().register("admin endpoint",
         AdminServer.start(config.admin().host(), config.admin().port(), controlPlane, ctx.health()));
     return controlPlane.grpcServices();

@@ -34,7 +34,8 @@ public final class CertificateRotator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CertificateRotator.class);
 
   private final MeshCa ca;
-  private final String service;
+  private final String spiffeId;
+  private final String commonName;
   private final Path dir;
   private final Duration validity;
   private final HostNames hosts;
@@ -46,9 +47,10 @@ public final class CertificateRotator implements AutoCloseable {
   });
   private volatile int rotations;
 
-  private CertificateRotator(MeshCa ca, String service, Path dir, Duration validity, HostNames hosts, Clock clock) {
+  private CertificateRotator(MeshCa ca, String spiffeId, String commonName, Path dir, Duration validity, HostNames hosts, Clock clock) {
     this.ca = ca;
-    this.service = service;
+    this.spiffeId = spiffeId;
+    this.commonName = commonName;
     this.dir = dir;
     this.validity = validity;
     this.hosts = hosts;
@@ -70,7 +72,22 @@ public final class CertificateRotator implements AutoCloseable {
   public static CertificateRotator start(
       MeshCa ca, String service, Path dir, Duration validity, HostNames hosts, Clock clock) throws IOException {
     checkLifetime(validity);
-    CertificateRotator rotator = new CertificateRotator(ca, service, dir, validity, hosts, clock);
+    CertificateRotator rotator = new CertificateRotator(
+        ca, "spiffe://" + MeshCa.TRUST_DOMAIN + "/service/" + service, service, dir, validity, hosts, clock);
+    rotator.rotate();
+    return rotator;
+  }
+
+  /**
+   * As {@link #start(MeshCa, String, Path, Duration, Clock)} for an operator, identity {@code
+   * spiffe://marketprism/operator/<name>}: a local client that joins the mesh with files kept fresh (the launcher's
+   * certificate for xDS clients on the plaintext ADS port).
+   */
+  public static CertificateRotator startOperator(MeshCa ca, String name, Path dir, Duration validity, Clock clock)
+      throws IOException {
+    checkLifetime(validity);
+    CertificateRotator rotator = new CertificateRotator(
+        ca, "spiffe://" + MeshCa.TRUST_DOMAIN + "/operator/" + name, name, dir, validity, HostNames.NONE, clock);
     rotator.rotate();
     return rotator;
   }
@@ -91,7 +108,7 @@ public final class CertificateRotator implements AutoCloseable {
   }
 
   private void rotate() throws IOException {
-    WorkloadCertificate certificate = ca.issue(service, validity, hosts);
+    WorkloadCertificate certificate = ca.issueFor(spiffeId, commonName, validity, hosts);
     PemFiles.write(dir, certificate);
     Instant renewAt = clock.instant().plus(validity.multipliedBy(2).dividedBy(3));
     long delay = Math.max(1, Duration.between(clock.instant(), renewAt).toMillis());
@@ -102,9 +119,9 @@ public final class CertificateRotator implements AutoCloseable {
     try {
       rotate();
       rotations++;
-      log.debug("rotated the certificate of {} in {}", service, dir);
+      log.debug("rotated the certificate of {} in {}", spiffeId, dir);
     } catch (IOException | RuntimeException e) {
-      log.error("cannot rotate the certificate of {} in {}; retrying in 5s", service, dir, e);
+      log.error("cannot rotate the certificate of {} in {}; retrying in 5s", spiffeId, dir, e);
       timer.schedule(this::rotateSafely, 5, TimeUnit.SECONDS);
     }
   }

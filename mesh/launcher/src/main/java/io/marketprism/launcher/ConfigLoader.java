@@ -35,6 +35,7 @@ import java.util.TreeSet;
  *   enabled: true                                 # up --no-mesh turns it off for one run
  *   policy-file: mesh/deploy/mesh-policy.yaml     # relative to the repository unless absolute
  *   certificate-lifetime: 24h                     # workload certificates, replaced at two thirds
+ *   plaintext-ads-port: 7110                      # read-only ADS on 127.0.0.1 for xDS clients without TLS to it
  * services:
  *   data-storage:
  *     enabled: true
@@ -52,7 +53,7 @@ public final class ConfigLoader {
   private static final Set<String> TOP_KEYS =
       Set.of("nats", "clickhouse", "jvm-options", "mesh", "services");
   private static final Set<String> MESH_KEYS =
-      Set.of("enabled", "policy-file", "certificate-lifetime");
+      Set.of("enabled", "policy-file", "certificate-lifetime", "plaintext-ads-port");
 
   /**
    * A replaced certificate stays valid for the last third of its lifetime, which must cover the
@@ -155,7 +156,14 @@ public final class ConfigLoader {
                               + " got "
                               + lifetimeNode));
     }
-    return new MeshSettings(bool(mesh.get("enabled"), "mesh.enabled", true), policyFile, lifetime);
+    return new MeshSettings(
+        bool(mesh.get("enabled"), "mesh.enabled", true),
+        policyFile,
+        lifetime,
+        port(
+            mesh.get("plaintext-ads-port"),
+            "mesh.plaintext-ads-port",
+            MeshSettings.DEFAULT_PLAINTEXT_ADS_PORT));
   }
 
   private ServiceSettings service(

@@ -63,11 +63,15 @@ public record LauncherConfig(
    *     repository unless absolute)
    * @param certificateLifetime how long each service's workload certificate is valid; it is
    *     replaced after two thirds of it
+   * @param plaintextAdsPort the control plane's read-only plaintext ADS port on 127.0.0.1, for xDS
+   *     clients that cannot speak TLS to it (gRPC for Node)
    */
-  public record MeshSettings(boolean enabled, String policyFile, Duration certificateLifetime) {
+  public record MeshSettings(
+      boolean enabled, String policyFile, Duration certificateLifetime, int plaintextAdsPort) {
 
     public static final String DEFAULT_POLICY_FILE = "mesh/deploy/mesh-policy.yaml";
     public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofHours(24);
+    public static final int DEFAULT_PLAINTEXT_ADS_PORT = 7110;
 
     /** The policy file as an absolute path. */
     public Path policyPath(Path repository) {

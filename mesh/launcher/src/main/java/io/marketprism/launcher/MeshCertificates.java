@@ -3,7 +3,10 @@ package io.marketprism.launcher;
 import io.marketprism.controlplane.pki.CertificateRotator;
 import io.marketprism.controlplane.pki.HostNames;
 import io.marketprism.controlplane.pki.MeshCa;
+import io.marketprism.controlplane.xds.LoopbackXdsBootstrap;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,15 +30,47 @@ final class MeshCertificates implements AutoCloseable {
   /** The CA outlives any run; workload certificates are what rotates. */
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
 
-  private final Map<String, CertificateRotator> rotators;
+  /** The local xDS clients' identity, {@code spiffe://marketprism/operator/xds-client}. */
+  static final String XDS_CLIENT = "xds-client";
 
-  private MeshCertificates(Map<String, CertificateRotator> rotators) {
+  private final Map<String, CertificateRotator> rotators;
+  private final List<CertificateRotator> xdsClient;
+
+  private MeshCertificates(Map<String, CertificateRotator> rotators, List<CertificateRotator> xdsClient) {
     this.rotators = rotators;
+    this.xdsClient = xdsClient;
   }
 
   /** No certificates: the run without the mesh. */
   static MeshCertificates none() {
-    return new MeshCertificates(Map.of());
+    return new MeshCertificates(Map.of(), List.of());
+  }
+
+  /**
+   * As {@link #issue(Workspace, Collection, Duration)}, and an operator certificate for local xDS
+   * clients ({@link Workspace#xdsClientCertificateDirectory()}) with their bootstrap ({@link
+   * Workspace#xdsClientBootstrap()}): ADS in plaintext on the control plane's loopback port {@code
+   * plaintextAdsPort}, mTLS to the services with that certificate.
+   */
+  static MeshCertificates issueWithXdsClient(
+      Workspace workspace, Collection<String> services, Duration lifetime, int plaintextAdsPort)
+      throws IOException {
+    MeshCertificates certificates = issue(workspace, services, lifetime);
+    try {
+      MeshCa ca = MeshCa.loadOrCreate(workspace.caDirectory(), CA_VALIDITY, Clock.systemUTC());
+      CertificateRotator client =
+          CertificateRotator.startOperator(
+              ca, XDS_CLIENT, workspace.xdsClientCertificateDirectory(), lifetime, Clock.systemUTC());
+      Path bootstrap = workspace.xdsClientBootstrap();
+      Files.createDirectories(bootstrap.getParent());
+      Files.writeString(
+          bootstrap,
+          LoopbackXdsBootstrap.json(plaintextAdsPort, workspace.xdsClientCertificateDirectory()));
+      return new MeshCertificates(certificates.rotators, List.of(client));
+    } catch (IOException | RuntimeException e) {
+      certificates.close();
+      throw e;
+    }
   }
 
   /**
@@ -60,7 +95,7 @@ final class MeshCertificates implements AutoCloseable {
       rotators.values().forEach(CertificateRotator::close);
       throw e;
     }
-    return new MeshCertificates(rotators);
+    return new MeshCertificates(rotators, List.of());
   }
 
   /** The services that hold a certificate, in the order they were issued. */
@@ -83,5 +118,6 @@ final class MeshCertificates implements AutoCloseable {
   @Override
   public void close() {
     rotators.values().forEach(CertificateRotator::close);
+    xdsClient.forEach(CertificateRotator::close);
   }
 }

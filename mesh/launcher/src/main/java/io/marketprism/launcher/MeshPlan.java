@@ -25,7 +25,9 @@ import java.util.Map;
  * control plane gets the policy file and a certificate of its own ({@code
  * spiffe://marketprism/service/control-plane}): its gRPC port (registry, ADS) serves mTLS, a service
  * may register only itself, and the services dial it with their certificates ({@code
- * MARKETPRISM_MESH_CONTROL_PLANE_TLS}); its health is on a plaintext port too. With the mesh off, services serve plaintext on their gRPC
+ * MARKETPRISM_MESH_CONTROL_PLANE_TLS}); its health is on a plaintext port too, and a read-only
+ * plaintext ADS port on 127.0.0.1 ({@code mesh.plaintext-ads-port}) serves local xDS clients that
+ * cannot speak TLS to it. With the mesh off, services serve plaintext on their gRPC
  * port and dial each other at the {@code MARKETPRISM_PEERS_*} addresses.
  */
 final class MeshPlan {
@@ -144,6 +146,9 @@ final class MeshPlan {
       claims.add(claim(service.metricsPort(), service.name(), "metrics", prefix + "metrics-port"));
       if (hasHealthPort(service, mesh)) {
         claims.add(healthClaim(service));
+      }
+      if (servesControlPlaneTls(service, mesh)) {
+        claims.add(plaintextAdsClaim(config));
       }
       service
           .definition()
@@ -265,6 +270,8 @@ final class MeshPlan {
           "MARKETPRISM_SERVER_TLS_CERT_DIR",
           workspace.certificateDirectory(service.name()).toString());
       env.put("MARKETPRISM_SERVER_TLS_HEALTH_PORT", Integer.toString(service.healthPort()));
+      env.put("MARKETPRISM_PLAINTEXT_ADS_ENABLED", "true");
+      env.put("MARKETPRISM_PLAINTEXT_ADS_PORT", Integer.toString(config.mesh().plaintextAdsPort()));
     }
     if (service.name().equals("api-gateway")) {
       env.putAll(GatewaySecrets.environment(workspace));
@@ -308,7 +315,18 @@ final class MeshPlan {
     if (hasHealthPort(service, mesh)) {
       builder.healthPort(service.healthPort()).extraPort(healthClaim(service));
     }
+    if (servesControlPlaneTls(service, mesh)) {
+      builder.extraPort(plaintextAdsClaim(config));
+    }
     return builder.build();
+  }
+
+  private static PortClaim plaintextAdsClaim(LauncherConfig config) {
+    return claim(
+        config.mesh().plaintextAdsPort(),
+        ServiceCatalog.CONTROL_PLANE,
+        "read-only plaintext ADS",
+        "mesh.plaintext-ads-port");
   }
 
   private static PortClaim healthClaim(ServiceSettings service) {

@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,10 +67,7 @@ final class SupervisorRun {
     try {
       certificates =
           mesh
-              ? MeshCertificates.issue(
-                  workspace,
-                  MeshPlan.certificateHolders(config, mesh),
-                  config.mesh().certificateLifetime())
+              ? issueCertificates()
               : MeshCertificates.none();
     } catch (IOException | RuntimeException e) {
       String message = "could not issue the mesh certificates: " + e.getMessage();
@@ -118,6 +117,16 @@ final class SupervisorRun {
     out.flush();
     awaitStop();
     return 0;
+  }
+
+  /** The services' certificates; with the control plane, also the local xDS clients' access. */
+  private MeshCertificates issueCertificates() throws IOException {
+    List<String> holders = MeshPlan.certificateHolders(config, mesh);
+    Duration lifetime = config.mesh().certificateLifetime();
+    return config.controlPlane().isPresent()
+        ? MeshCertificates.issueWithXdsClient(
+            workspace, holders, lifetime, config.mesh().plaintextAdsPort())
+        : MeshCertificates.issue(workspace, holders, lifetime);
   }
 
   private void stopAll(

@@ -58,6 +58,19 @@ public record Workspace(Path repository, Path directory) {
     return directory.resolve("gateway");
   }
 
+  /**
+   * The certificate of the local xDS clients that join the mesh through the plaintext ADS port
+   * (identity {@code spiffe://marketprism/operator/xds-client}), rotated like the services' own.
+   */
+  public Path xdsClientCertificateDirectory() {
+    return directory.resolve("certs").resolve("xds-client");
+  }
+
+  /** The xDS bootstrap for those clients: {@code GRPC_XDS_BOOTSTRAP=<this file>}. */
+  public Path xdsClientBootstrap() {
+    return directory.resolve("xds").resolve("bootstrap-plaintext-ads.json");
+  }
+
   /** The pid of the running supervisor (foreground {@code up} or the detached one). */
   public Path pidFile() {
     return runDirectory().resolve("supervisor.pid");

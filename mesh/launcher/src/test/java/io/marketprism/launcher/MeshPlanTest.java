@@ -86,6 +86,20 @@ class MeshPlanTest {
   }
 
   @Test
+  void inTheMeshTheControlPlaneServesReadOnlyPlaintextAdsOnItsLoopbackPort() {
+    assertThat(MeshPlan.environment(defaults, workspace, service("control-plane"), true))
+        .containsEntry("MARKETPRISM_PLAINTEXT_ADS_ENABLED", "true")
+        .containsEntry("MARKETPRISM_PLAINTEXT_ADS_PORT", "7110");
+    assertThat(MeshPlan.environment(defaults, workspace, service("control-plane"), false))
+        .doesNotContainKey("MARKETPRISM_PLAINTEXT_ADS_ENABLED");
+    assertThat(MeshPlan.portClaims(defaults, true))
+        .filteredOn(claim -> claim.port() == 7110)
+        .singleElement()
+        .satisfies(claim -> assertThat(claim.howToChange()).contains("mesh.plaintext-ads-port"));
+    assertThat(MeshPlan.portClaims(defaults, false)).extracting(PortClaim::port).doesNotContain(7110);
+  }
+
+  @Test
   void inTheMeshReadinessAndStatusProbeTheHealthPort() {
     List<SupervisedProcess> inMesh = MeshPlan.processes(defaults, workspace, "1.0", true);
     List<SupervisedProcess> direct = MeshPlan.processes(defaults, workspace, "1.0", false);
