@@ -24,6 +24,12 @@ public final class Market {
   /** Levels kept on each side. */
   public static final int DEPTH = 50;
 
+  /**
+   * Ids (trade ids, book sequences) a market may hand out per millisecond of wall time before a later start of the
+   * simulator would reuse them: far above any rate the simulator reaches.
+   */
+  static final long IDS_PER_MILLISECOND = 1_000;
+
   private final Instrument instrument;
   private final SplittableRandom random;
   private final long typicalLots;
@@ -41,13 +47,21 @@ public final class Market {
     this.random = new SplittableRandom(seed);
     this.fairTicks = instrument.startTicks();
     this.typicalLots = typicalLots(instrument);
-    this.sequence = 1_000_000 + random.nextInt(1_000_000);
+    // Ids continue from the clock, as a real venue's do across our reconnects: data kept from an earlier run of the
+    // simulator never holds two different trades (or book states) under one id.
+    this.tradeId = firstId(nowMs);
+    this.sequence = firstId(nowMs) + random.nextInt((int) IDS_PER_MILLISECOND);
     this.stats = new MarketStats(fairTicks);
     for (int i = 1; i <= DEPTH; i++) {
       book.set(Side.BUY, fairTicks - i, randomSize());
       book.set(Side.SELL, fairTicks + i, randomSize());
     }
     stats.touch(nowMs);
+  }
+
+  /** The id space a market starting at {@code nowMs} begins from; later starts begin higher. */
+  static long firstId(long nowMs) {
+    return nowMs * IDS_PER_MILLISECOND;
   }
 
   public Instrument instrument() {

@@ -64,4 +64,41 @@ class MarketTest {
     assertThat(twin.snapshot(10).bidPrices()).isEqualTo(market.snapshot(10).bidPrices());
     assertThat(twin.sequence()).isEqualTo(market.sequence());
   }
+
+  @Test
+  void aLaterStartContinuesTradeIdsAndSequencesInsteadOfRepeatingThem() {
+    List<Long> firstRunIds = new ArrayList<>();
+    market.addListener(
+        new MarketListener() {
+          @Override
+          public void onTrade(Market m, Trade trade) {
+            firstRunIds.add(trade.id());
+          }
+        },
+        m -> {});
+    for (int i = 0; i < 5_000; i++) {
+      market.step(1_700_000_000_000L + i);
+    }
+    long firstRunLastSequence = market.sequence();
+
+    // the same seed restarted one second later, as `./marketprism up` after a stop
+    Market restarted = new Market(InstrumentCatalog.instrument(Exchange.OKX, "BTC-USDT"), 7, 1_700_000_001_000L + 5_000);
+    List<Long> secondRunIds = new ArrayList<>();
+    restarted.addListener(
+        new MarketListener() {
+          @Override
+          public void onTrade(Market m, Trade trade) {
+            secondRunIds.add(trade.id());
+          }
+        },
+        m -> {});
+    for (int i = 0; i < 5_000; i++) {
+      restarted.step(1_700_000_006_000L + i);
+    }
+
+    assertThat(firstRunIds).isNotEmpty().isSorted();
+    assertThat(secondRunIds).isNotEmpty().isSorted();
+    assertThat(secondRunIds.get(0)).isGreaterThan(firstRunIds.get(firstRunIds.size() - 1));
+    assertThat(restarted.sequence()).isGreaterThan(firstRunLastSequence);
+  }
 }
