@@ -9,6 +9,7 @@ import io.grpc.stub.StreamObserver;
 import io.grpc.testing.protobuf.SimpleRequest;
 import io.grpc.testing.protobuf.SimpleResponse;
 import io.grpc.testing.protobuf.SimpleServiceGrpc;
+import io.marketprism.kit.config.MeshConfig;
 import io.marketprism.controlplane.support.MeshHarness;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.RunningService;
@@ -84,7 +85,7 @@ class ServiceKitInMeshTest {
         "MARKETPRISM_MESH_LEASE_TTL", "6s",
         "MARKETPRISM_MESH_DRAIN_PERIOD", "0s"));
     RunningService running = ServiceKit.builder(new KitEcho(), config).start();
-    ManagedChannel channel = new XdsChannelFactory().create("kit-echo");
+    ManagedChannel channel = new XdsChannelFactory(new MeshConfig()).create("kit-echo");
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> registered().size() == 1
           && registered().get(0).getState() == InstanceState.INSTANCE_STATE_SERVING);

@@ -20,6 +20,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.marketprism.kit.config.MeshConfig;
 import io.marketprism.kit.client.XdsChannelFactory;
 import io.marketprism.kit.config.ServiceConfig;
 import io.marketprism.kit.mesh.MeshBootstrap;
@@ -128,7 +129,7 @@ class MeshModeTest {
       installOperatorBootstrap(address(config, "control-plane"), operator);
 
       for (String service : MESH_SERVICES) {
-        ManagedChannel mesh = new XdsChannelFactory().create(service);
+        ManagedChannel mesh = new XdsChannelFactory(new MeshConfig()).create(service);
         try {
           await()
               .atMost(Duration.ofSeconds(30))
@@ -187,7 +188,7 @@ class MeshModeTest {
   private static void assertCallsSurviveRotation(MeshCertificates certificates, String service)
       throws InterruptedException {
     PeerCertificates seen = new PeerCertificates();
-    ManagedChannel steady = new XdsChannelFactory().create(service);
+    ManagedChannel steady = new XdsChannelFactory(new MeshConfig()).create(service);
     int rotationsBefore = certificates.rotations(service);
     int calls = 0;
     List<String> failures = new java.util.ArrayList<>();
@@ -197,7 +198,7 @@ class MeshModeTest {
         succeeds(steady, failures);
         calls++;
         if (calls % 25 == 0) {
-          ManagedChannel fresh = new XdsChannelFactory().create(service);
+          ManagedChannel fresh = new XdsChannelFactory(new MeshConfig()).create(service);
           try {
             succeeds(ClientInterceptors.intercept(fresh, seen), failures);
             calls++;

@@ -70,7 +70,7 @@ public final class ServiceKit<C extends ServiceConfig> {
     if (config.mesh().enabled()) {
       this.serverFactory = new XdsServerFactory(config.mesh());
       this.registration = new ControlPlaneRegistration(config.mesh(), advertisedHost(config.grpc().host()));
-      this.channelFactory = new XdsChannelFactory();
+      this.channelFactory = new XdsChannelFactory(config.mesh());
     } else {
       this.channelFactory = new PeerChannelFactory(config.peers());
     }

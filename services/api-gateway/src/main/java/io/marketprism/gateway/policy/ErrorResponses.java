@@ -1,25 +1,56 @@
 package io.marketprism.gateway.policy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.DebugInfo;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.Help;
+import com.google.rpc.LocalizedMessage;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.QuotaFailure;
+import com.google.rpc.RequestInfo;
+import com.google.rpc.ResourceInfo;
+import com.google.rpc.RetryInfo;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import io.grpc.Status;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Errors the edge answers itself, before any gRPC service runs: a gRPC caller gets a trailers-only gRPC response
- * ({@code grpc-status}, {@code grpc-message}); anyone else gets the HTTP status and a JSON {@code google.rpc.Status}
- * body ({@code {"code":16,"message":"...","details":[]}}), the shape grpc-gateway users know.
+ * Error answers in the shapes gRPC and grpc-gateway users know. A gRPC caller gets a trailers-only gRPC response
+ * ({@code grpc-status}, {@code grpc-message}); anyone else gets the conventional HTTP status and a JSON
+ * {@code google.rpc.Status} body, details included: {@code {"code":3,"message":"...","details":[{"@type":
+ * "type.googleapis.com/google.rpc.BadRequest","fieldViolations":[...]}]}}. Used for the errors the edge raises itself
+ * and for upstream errors of transcoded REST calls, so both read the same.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Every detail type of {@code google/rpc/error_details.proto}: the ones our services and the edge attach. */
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .includingDefaultValueFields() // "details": [] even when there are none, as grpc-gateway writes it
+          .usingTypeRegistry(
+              JsonFormat.TypeRegistry.newBuilder()
+                  .add(BadRequest.getDescriptor())
+                  .add(RetryInfo.getDescriptor())
+                  .add(QuotaFailure.getDescriptor())
+                  .add(ErrorInfo.getDescriptor())
+                  .add(PreconditionFailure.getDescriptor())
+                  .add(ResourceInfo.getDescriptor())
+                  .add(RequestInfo.getDescriptor())
+                  .add(DebugInfo.getDescriptor())
+                  .add(Help.getDescriptor())
+                  .add(LocalizedMessage.getDescriptor())
+                  .build());
 
   private ErrorResponses() {}
 
@@ -28,15 +59,42 @@ final class ErrorResponses {
     return type != null && type.subtype().startsWith("grpc");
   }
 
-  /** The HTTP status grpc-gateway gives the gRPC codes the edge itself raises. */
-  static HttpStatus httpStatusOf(Status.Code code) {
+  /** The HTTP status grpc-gateway (and Google's API design guide) gives each gRPC code. */
+  public static HttpStatus httpStatusOf(Status.Code code) {
     return switch (code) {
-      case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+      case OK -> HttpStatus.OK;
+      case CANCELLED -> HttpStatus.valueOf(499);
+      case UNKNOWN, INTERNAL, DATA_LOSS -> HttpStatus.INTERNAL_SERVER_ERROR;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> HttpStatus.BAD_REQUEST;
+      case DEADLINE_EXCEEDED -> HttpStatus.GATEWAY_TIMEOUT;
+      case NOT_FOUND -> HttpStatus.NOT_FOUND;
+      case ALREADY_EXISTS, ABORTED -> HttpStatus.CONFLICT;
       case PERMISSION_DENIED -> HttpStatus.FORBIDDEN;
+      case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
       case RESOURCE_EXHAUSTED -> HttpStatus.TOO_MANY_REQUESTS;
-      case INVALID_ARGUMENT -> HttpStatus.BAD_REQUEST;
-      default -> HttpStatus.INTERNAL_SERVER_ERROR;
+      case UNIMPLEMENTED -> HttpStatus.NOT_IMPLEMENTED;
+      case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
     };
+  }
+
+  /** The JSON {@code google.rpc.Status} body of {@code status}, its details printed with their {@code @type}. */
+  public static String jsonBody(com.google.rpc.Status status) {
+    try {
+      return PRINTER.print(status);
+    } catch (InvalidProtocolBufferException unknownDetail) {
+      // a detail type outside error_details.proto: the code and message still reach the caller
+      try {
+        return PRINTER.print(status.toBuilder().clearDetails().build());
+      } catch (InvalidProtocolBufferException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+  }
+
+  /** A JSON error answer with the status {@link #httpStatusOf} gives {@code status}'s code. */
+  public static HttpResponse json(com.google.rpc.Status status, ResponseHeadersBuilder headers) {
+    headers.status(httpStatusOf(Status.fromCodeValue(status.getCode()).getCode())).contentType(MediaType.JSON_UTF_8);
+    return HttpResponse.of(headers.build(), HttpData.ofUtf8(jsonBody(status)));
   }
 
   static HttpResponse of(RequestHeaders request, Status.Code code, HttpStatus httpStatus, String message, String wwwAuthenticate) {
@@ -52,14 +110,11 @@ final class ErrorResponses {
       }
       return HttpResponse.of(headers);
     }
-    ObjectNode body = JSON.createObjectNode();
-    body.put("code", code.value());
-    body.put("message", message);
-    body.putArray("details");
-    com.linecorp.armeria.common.ResponseHeadersBuilder headers = ResponseHeaders.builder(httpStatus).contentType(MediaType.JSON_UTF_8);
+    com.google.rpc.Status body = com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).build();
+    ResponseHeadersBuilder headers = ResponseHeaders.builder(httpStatus).contentType(MediaType.JSON_UTF_8);
     if (wwwAuthenticate != null) {
       headers.add(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
     }
-    return HttpResponse.of(headers.build(), com.linecorp.armeria.common.HttpData.ofUtf8(body.toString()));
+    return HttpResponse.of(headers.build(), HttpData.ofUtf8(jsonBody(body)));
   }
 }

@@ -21,6 +21,10 @@ public record Caller(String subject, Role role, String credential) {
   /** The metadata key the gateway passes the caller upstream in: {@code <subject>;role=<role>}. */
   public static final String METADATA_KEY = "x-marketprism-caller";
 
+  /** {@link #METADATA_KEY} as gRPC metadata. */
+  public static final io.grpc.Metadata.Key<String> GRPC_METADATA_KEY =
+      io.grpc.Metadata.Key.of(METADATA_KEY, io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
   public Caller {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(role, "role");

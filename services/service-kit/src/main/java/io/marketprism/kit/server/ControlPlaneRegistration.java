@@ -1,16 +1,13 @@
 package io.marketprism.kit.server;
 
 import com.google.protobuf.util.Durations;
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.marketprism.common.v1.Endpoint;
+import io.marketprism.kit.client.ControlPlaneChannel;
 import io.marketprism.kit.config.MeshConfig;
-import io.marketprism.kit.mesh.MeshTls;
 import io.marketprism.registry.v1.DeregisterRequest;
 import io.marketprism.registry.v1.Instance;
 import io.marketprism.registry.v1.KeepAliveRequest;
@@ -18,11 +15,7 @@ import io.marketprism.registry.v1.KeepAliveResponse;
 import io.marketprism.registry.v1.RegisterRequest;
 import io.marketprism.registry.v1.RegisterResponse;
 import io.marketprism.registry.v1.RegistryServiceGrpc;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +46,6 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
     return t;
   });
   private volatile ManagedChannel channel;
-  private volatile MeshTls tls;
   private volatile Instance instance;
   // touched only on the scheduler thread
   private String leaseId;
@@ -67,8 +59,7 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
 
   @Override
   public void register(ServiceInstance running) throws Exception {
-    String target = mesh.controlPlane().split(",")[0].strip();
-    channel = Grpc.newChannelBuilder(target, credentials()).build();
+    channel = ControlPlaneChannel.open(mesh);
     int port = running.grpcAddress().getPort();
     String id = mesh.instanceId().isBlank() ? (advertisedHost + "-" + port).replace(':', '.') : mesh.instanceId();
     Instance.Builder builder = Instance.newBuilder()
@@ -82,15 +73,6 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
     scheduler.submit(this::registerNow).get();
     long period = mesh.leaseTtl().toMillis() / 3;
     scheduler.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  /** mTLS with the service's mesh identity when {@code mesh.control-plane-tls}, else plaintext. */
-  private ChannelCredentials credentials() throws IOException, GeneralSecurityException {
-    if (!mesh.controlPlaneTls()) {
-      return InsecureChannelCredentials.create();
-    }
-    tls = MeshTls.watchingDirectory(Path.of(mesh.certDir()), Optional.of(MeshTls.CONTROL_PLANE_ID));
-    return tls.channelCredentials();
   }
 
   private Void registerNow() {
@@ -155,10 +137,6 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
     ManagedChannel c = channel;
     if (c != null) {
       c.shutdownNow();
-    }
-    MeshTls watched = tls;
-    if (watched != null) {
-      watched.close();
     }
   }
 

@@ -1,0 +1,91 @@
+package io.marketprism.gateway;
+
+import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
+import io.grpc.ServerInterceptors;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.marketprism.gateway.routing.Routing;
+import io.marketprism.gateway.routing.Upstream;
+import io.marketprism.gateway.routing.UpstreamChannels;
+import io.marketprism.gateway.routing.UpstreamHealth;
+import io.marketprism.gateway.stream.StreamRoutes;
+import io.marketprism.kit.health.ServiceHealth;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The users' door, on one HTTP port, read top to bottom: every upstream's gRPC methods (native gRPC, gRPC-Web,
+ * unframed JSON and REST from their {@code google.api.http} rules) and server reflection; the live streams (SSE,
+ * WebSocket); {@code /healthz}; the API docs. Every route is wrapped by the {@link EdgePolicies}.
+ */
+public final class GatewayServer {
+
+  private GatewayServer() {}
+
+  /** Builds and starts the server; {@code server.stop()} drains it. */
+  public static Server start(
+      ApiGatewayConfig config,
+      List<Upstream> upstreams,
+      UpstreamChannels channels,
+      EdgePolicies policies,
+      ServiceHealth health,
+      PrometheusRegistry metrics) {
+    ServerBuilder server = Server.builder();
+    InetSocketAddress address = new InetSocketAddress(config.http().host(), config.http().port());
+    if (config.http().tls().enabled()) {
+      server.https(address).tls(new File(config.http().tls().certFile()), new File(config.http().tls().keyFile()));
+    } else {
+      server.http(address);
+    }
+    policies.configureServer(server);
+
+    Routing routing = new Routing(config.routing());
+    GrpcServiceBuilder grpc =
+        GrpcService.builder()
+            .enableUnframedRequests(true)
+            .unframedGrpcErrorHandler(routing.errorHandler())
+            .enableHttpJsonTranscoding(
+                HttpJsonTranscodingOptions.builder()
+                    .queryParamMatchRules(
+                        HttpJsonTranscodingQueryParamMatchRule.ORIGINAL_FIELD,
+                        HttpJsonTranscodingQueryParamMatchRule.LOWER_CAMEL_CASE)
+                    .errorHandler(routing.errorHandler())
+                    .build())
+            // JSON with the contracts' own field names (exchange_time_ns), as `marketprism normalize` writes it
+            .jsonMarshallerFactory(
+                service ->
+                    GrpcJsonMarshaller.builder()
+                        .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true))
+                        .build(service))
+            .addService(ProtoReflectionServiceV1.newInstance());
+    for (Upstream upstream : upstreams) {
+      grpc.addService(
+          ServerInterceptors.intercept(routing.proxy(upstream, channels.of(upstream)), policies.grpcInterceptors()));
+    }
+    server.service(grpc.build(), policies::decorate);
+
+    StreamRoutes.of(
+            upstreams,
+            channels::of,
+            policies,
+            config.routing().streamBuffer(),
+            config.routing().streamHeartbeat(),
+            metrics)
+        .bind(server, policies);
+    server.service(
+        "/healthz", policies.decorate(new UpstreamHealth(upstreams, channels, health, config.routing().healthTimeout())));
+    server.serviceUnder("/docs", policies.decorate(DocService.builder().build()));
+
+    Server built = server.build();
+    built.start().join();
+    return built;
+  }
+}
