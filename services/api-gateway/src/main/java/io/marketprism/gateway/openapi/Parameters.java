@@ -50,7 +50,8 @@ final class Parameters {
     Descriptor current = message;
     FieldDescriptor field = null;
     for (String name : fieldPath.split("\\.", -1)) {
-      if (current == null || (field = current.findFieldByName(name)) == null) {
+      field = current == null ? null : current.findFieldByName(name);
+      if (field == null) {
         throw new IllegalArgumentException("no field " + fieldPath + " in " + message.getFullName());
       }
       current = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated() ? field.getMessageType() : null;

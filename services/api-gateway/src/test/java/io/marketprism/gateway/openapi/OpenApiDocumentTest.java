@@ -271,6 +271,14 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void noServicesGiveAnEmptyButValidDocument() {
+    JsonNode empty = OpenApiDocument.generate("Nothing", "0", List.of()).json();
+    assertThat(empty.get("paths").isEmpty()).isTrue();
+    assertThat(empty.at("/components/schemas").isEmpty()).isTrue();
+    assertThat(validationMessages(empty)).isEmpty();
+  }
+
+  @Test
   void theValidatorFindsWhatABrokenDocumentLacks() {
     ObjectNode broken = DOCUMENT.json();
     ((ObjectNode) broken.at("/paths/~1v1~1trades~1{exchange}~1{symbol}/get")).remove("responses");
