@@ -1,5 +1,8 @@
 package io.marketprism.gateway;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -10,6 +13,7 @@ import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.marketprism.gateway.openapi.OpenApiDocument;
 import io.marketprism.gateway.routing.Routing;
 import io.marketprism.gateway.routing.Upstream;
 import io.marketprism.gateway.routing.UpstreamChannels;
@@ -24,11 +28,17 @@ import java.util.List;
 /**
  * The users' door, on one HTTP port, read top to bottom: every upstream's gRPC methods (native gRPC, gRPC-Web,
  * unframed JSON and REST from their {@code google.api.http} rules) and server reflection; the live streams (SSE,
- * WebSocket); {@code /healthz}; the API docs. Every route is wrapped by the {@link EdgePolicies}.
+ * WebSocket); {@code /healthz}; the API docs ({@code /docs}, {@code /openapi.json}). Every route is wrapped by the {@link EdgePolicies}.
  */
 public final class GatewayServer {
 
   private GatewayServer() {}
+
+  /** The jar's version (the API's version in the OpenAPI document), {@code dev} when run from classes. */
+  private static String version() {
+    String version = GatewayServer.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
 
   /** Builds and starts the server; {@code server.stop()} drains it. */
   public static Server start(
@@ -83,6 +93,12 @@ public final class GatewayServer {
     server.service(
         "/healthz", policies.decorate(new UpstreamHealth(upstreams, channels, health, config.routing().healthTimeout())));
     server.serviceUnder("/docs", policies.decorate(DocService.builder().build()));
+    String openApi =
+        OpenApiDocument.generate("MarketPrism", version(), upstreams.stream().map(Upstream::protoDescriptor).toList())
+            .toJsonString();
+    server.service(
+        "/openapi.json",
+        policies.decorate((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi)));
 
     Server built = server.build();
     built.start().join();

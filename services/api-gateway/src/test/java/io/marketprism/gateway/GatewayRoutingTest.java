@@ -306,7 +306,12 @@ class GatewayRoutingTest {
   }
 
   @Test
-  void docsAreServedWithoutCredentials() {
+  void docsAreServedWithoutCredentials() throws Exception {
+    AggregatedHttpResponse openApi = gateway.client().get("/openapi.json");
+    assertThat(openApi.status().code()).isEqualTo(200);
+    JsonNode spec = JSON.readTree(openApi.contentUtf8());
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    assertThat(spec.get("paths").has("/v1/trades/{exchange}/{symbol}")).isTrue();
     assertThat(gateway.client().get("/docs/").status().code()).isEqualTo(200);
     assertThat(gateway.client().get("/docs/specification.json").contentUtf8())
         .contains("marketprism.storage.v1.StorageService");
