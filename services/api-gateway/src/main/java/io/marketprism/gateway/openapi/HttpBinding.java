@@ -3,6 +3,7 @@ package io.marketprism.gateway.openapi;
 import com.google.api.AnnotationsProto;
 import com.google.api.HttpRule;
 import com.google.protobuf.Descriptors.MethodDescriptor;
+import io.marketprism.gateway.routing.PathTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -21,6 +21,7 @@ import io.grpc.protobuf.StatusProto;
 import io.marketprism.gateway.EdgePolicies;
 import io.marketprism.gateway.policy.ErrorResponses;
 import io.marketprism.gateway.policy.RequestAttributes;
+import io.marketprism.gateway.routing.PathTemplate;
 import io.marketprism.gateway.security.Caller;
 import io.marketprism.kit.api.FieldViolations;
 import java.util.LinkedHashMap;
@@ -103,8 +104,8 @@ final class StreamRoute implements HttpService, WebSocketServiceHandler {
     }
     policies.admit(caller, method.getFullMethodName());
     Map<String, String> variables = new LinkedHashMap<>();
-    for (int i = 0; i < path.fields().size(); i++) {
-      variables.put(path.fields().get(i), ctx.pathParam(PathTemplate.group(i)));
+    for (int i = 0; i < path.variables().size(); i++) {
+      variables.put(path.variables().get(i), ctx.pathParam(PathTemplate.group(i)));
     }
     Map<String, List<String>> query = new LinkedHashMap<>();
     QueryParams params = ctx.queryParams();

@@ -11,6 +11,7 @@ import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.marketprism.gateway.EdgePolicies;
+import io.marketprism.gateway.routing.PathTemplate;
 import io.marketprism.gateway.routing.Upstream;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.marketprism.gateway.openapi;
+package io.marketprism.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,5 +42,23 @@ class PathTemplateTest {
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{x")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PathTemplate.parse("/v1/x}")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PathTemplate.parse("/v1/{=x}")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void regexRouteCapturesEachVariableAndKeepsTheVerbLiteral() {
+    PathTemplate follow = PathTemplate.parse("/v1/events/{exchange}/{symbol}:follow");
+    java.util.regex.Matcher match = java.util.regex.Pattern.compile(follow.regex()).matcher("/v1/events/binance/BTC-USDT:follow");
+
+    assertThat(match.matches()).isTrue();
+    assertThat(match.group(PathTemplate.group(0))).isEqualTo("binance");
+    assertThat(match.group(PathTemplate.group(1))).isEqualTo("BTC-USDT");
+    assertThat("/v1/events/binance/BTC-USDT:replay").doesNotMatch(follow.regex());
+    assertThat("/v1/events/binance/a/b:follow").doesNotMatch(follow.regex());
+  }
+
+  @Test
+  void patternedVariablesAreNotRoutedByRegex() {
+    assertThatThrownBy(() -> PathTemplate.parse("/v1/{name=streams/*}").regex())
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
