@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.marketprism.gateway.openapi.OpenApiDocument;
+import io.marketprism.gateway.policy.JsonStatusPages;
 import io.marketprism.gateway.routing.Routing;
 import io.marketprism.gateway.routing.Upstream;
 import io.marketprism.gateway.routing.UpstreamChannels;
@@ -56,11 +57,13 @@ public final class GatewayServer {
       server.http(address);
     }
     policies.configureServer(server);
+    server.errorHandler(new JsonStatusPages());
 
     Routing routing = new Routing(config.routing());
     GrpcServiceBuilder grpc =
         GrpcService.builder()
             .enableUnframedRequests(true)
+            .exceptionHandler(routing.decodingErrors())
             .unframedGrpcErrorHandler(routing.errorHandler())
             .enableHttpJsonTranscoding(
                 HttpJsonTranscodingOptions.builder()
@@ -75,6 +78,7 @@ public final class GatewayServer {
                     GrpcJsonMarshaller.builder()
                         .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true))
                         .build(service))
+            // Armeria takes one reflection service per GrpcService: v1, which buf curl and grpcurl ask first
             .addService(ProtoReflectionServiceV1.newInstance());
     for (Upstream upstream : upstreams) {
       grpc.addService(
@@ -90,8 +94,9 @@ public final class GatewayServer {
             config.routing().streamHeartbeat(),
             metrics)
         .bind(server, policies);
-    server.service(
-        "/healthz", policies.decorate(new UpstreamHealth(upstreams, channels, health, config.routing().healthTimeout())));
+    UpstreamHealth upstreamHealth = new UpstreamHealth(upstreams, channels, health, config.routing().healthTimeout());
+    upstreamHealth.warmUp();
+    server.service("/healthz", policies.decorate(upstreamHealth));
     server.serviceUnder("/docs", policies.decorate(DocService.builder().build()));
     String openApi =
         OpenApiDocument.generate("MarketPrism", version(), upstreams.stream().map(Upstream::protoDescriptor).toList())

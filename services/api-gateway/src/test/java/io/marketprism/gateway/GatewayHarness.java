@@ -46,6 +46,11 @@ final class GatewayHarness implements AutoCloseable {
   private final byte[] key = new byte[32];
 
   GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings) throws Exception {
+    this(dir, peers, settings, null);
+  }
+
+  /** {@code yaml}: a config file's content (for sections the environment cannot set, such as rate limits), or null. */
+  GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings, String yaml) throws Exception {
     new SecureRandom().nextBytes(key);
     Path keyFile = dir.resolve("jwt-hs256-" + System.nanoTime() + ".key");
     Files.writeString(keyFile, Base64.getUrlEncoder().withoutPadding().encodeToString(key));
@@ -59,7 +64,11 @@ final class GatewayHarness implements AutoCloseable {
         (service, address) ->
             env.put("MARKETPRISM_PEERS_" + service.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), address));
     env.putAll(settings);
-    ApiGatewayConfig config = ConfigLoader.load(ApiGatewayConfig.class, null, env);
+    Path file = null;
+    if (yaml != null) {
+      file = Files.writeString(dir.resolve("gateway-" + System.nanoTime() + ".yaml"), yaml);
+    }
+    ApiGatewayConfig config = ConfigLoader.load(ApiGatewayConfig.class, file, env);
     service =
         ServiceKit.builder(new ApiGatewayService(), config)
             .telemetry(Telemetry.of("api-gateway", OpenTelemetrySdk.builder().build(), metrics))

@@ -1,5 +1,6 @@
 package io.marketprism.gateway.routing;
 
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import io.grpc.Channel;
 import io.grpc.ServerServiceDefinition;
@@ -17,6 +18,11 @@ public final class Routing {
   /** {@code upstream}'s methods, each forwarded over {@code channel} with the route's deadline and the caller. */
   public ServerServiceDefinition proxy(Upstream upstream, Channel channel) {
     return UpstreamProxy.definition(upstream, channel, deadlines);
+  }
+
+  /** Requests whose message does not decode: INVALID_ARGUMENT rather than Armeria's UNKNOWN. */
+  public GrpcExceptionHandlerFunction decodingErrors() {
+    return new RequestDecodingErrors();
   }
 
   /** REST and JSON errors as a JSON {@code google.rpc.Status} with the conventional HTTP status. */

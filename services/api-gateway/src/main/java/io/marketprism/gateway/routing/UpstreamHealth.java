@@ -49,6 +49,14 @@ public final class UpstreamHealth implements HttpService {
     this.timeout = timeout;
   }
 
+  /**
+   * Checks every upstream once, answers ignored: in the mesh a channel's first call waits for xDS to resolve the
+   * service, and that wait belongs to start-up, not to a user's first request.
+   */
+  public void warmUp() {
+    upstreams.forEach(this::check);
+  }
+
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     List<CompletableFuture<ObjectNode>> checks = new ArrayList<>();

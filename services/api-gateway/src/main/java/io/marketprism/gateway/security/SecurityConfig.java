@@ -27,7 +27,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *   anonymous:
  *     enabled: false                # true: requests without credentials act as `role`
  *     role: reader
- *     paths: [/healthz, /openapi.json, /docs, /docs/**]   # always open
+ *     paths: [/healthz, /openapi.json, /docs, /docs/**, /grpc.reflection.**]   # always open: health and the
+ *                                                  # schema (reflection is what buf curl and grpcurl read it by)
  *   roles:                          # method patterns per role, cumulative upward; * = within a name segment
  *     reader: [...]
  *     operator: [...]
@@ -121,7 +122,7 @@ public class SecurityConfig {
     @NotNull
     @Pattern(regexp = "reader|operator|admin")
     private String role = "reader";
-    @NotNull private List<@NotBlank String> paths = List.of("/healthz", "/openapi.json", "/docs", "/docs/**");
+    @NotNull private List<@NotBlank String> paths = List.of("/healthz", "/openapi.json", "/docs", "/docs/**", "/grpc.reflection.**");
 
     public boolean enabled() {
       return enabled;

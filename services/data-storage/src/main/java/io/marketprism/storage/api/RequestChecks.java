@@ -19,29 +19,9 @@ final class RequestChecks {
   /** Longest symbol accepted; no exchange lists longer ones. */
   static final int MAX_SYMBOL_LENGTH = 64;
 
-  /**
-   * Characters of field names and descriptions listed in one error at most. The error carries them three times (the
-   * status message, and the {@code BadRequest} detail plus the message again inside the base64 status detail), and a
-   * gRPC client accepts 8 KiB of trailers by default: a batch of a thousand bad records would not fit. The violations
-   * past the bound are summed up in one last entry.
-   */
-  static final int MAX_LISTED_CHARS = 1500;
-
-  private int count;
-  private int listed;
-  private int listedChars;
-  private String firstUnlisted;
-
+  /** Records a violation; the kit's {@link FieldViolations} keeps the error within a client's trailer size. */
   RequestChecks add(String field, String description) {
-    count++;
-    int chars = field.length() + description.length();
-    if (firstUnlisted == null && listedChars + chars <= MAX_LISTED_CHARS) {
-      violations.add(field, description);
-      listed++;
-      listedChars += chars;
-    } else if (firstUnlisted == null) {
-      firstUnlisted = field;
-    }
+    violations.add(field, description);
     return this;
   }
 
@@ -92,9 +72,6 @@ final class RequestChecks {
 
   /** Throws {@code INVALID_ARGUMENT} naming every bad field, if there is one. */
   void throwIfAny() {
-    if (firstUnlisted != null) {
-      violations.add(firstUnlisted, "and " + (count - listed) + " more violations from here on, not listed");
-    }
     violations.throwIfAny();
   }
 }
