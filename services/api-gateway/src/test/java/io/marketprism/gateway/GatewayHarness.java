@@ -38,19 +38,19 @@ import java.util.Map;
  * a free HTTP port, with an HS256 key of its own so tests can mint tokens, and {@code peers} pointing at whatever
  * upstreams the test started.
  */
-final class GatewayHarness implements AutoCloseable {
+public final class GatewayHarness implements AutoCloseable {
 
-  final RunningService service;
-  final int httpPort;
-  final PrometheusRegistry metrics = new PrometheusRegistry();
+  public final RunningService service;
+  public final int httpPort;
+  public final PrometheusRegistry metrics = new PrometheusRegistry();
   private final byte[] key = new byte[32];
 
-  GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings) throws Exception {
+  public GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings) throws Exception {
     this(dir, peers, settings, null);
   }
 
   /** {@code yaml}: a config file's content (for sections the environment cannot set, such as rate limits), or null. */
-  GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings, String yaml) throws Exception {
+  public GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings, String yaml) throws Exception {
     new SecureRandom().nextBytes(key);
     Path keyFile = dir.resolve("jwt-hs256-" + System.nanoTime() + ".key");
     Files.writeString(keyFile, Base64.getUrlEncoder().withoutPadding().encodeToString(key));
@@ -75,16 +75,16 @@ final class GatewayHarness implements AutoCloseable {
             .start();
   }
 
-  String uri() {
+  public String uri() {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  BlockingWebClient client() {
+  public BlockingWebClient client() {
     return WebClient.builder(uri()).responseTimeout(Duration.ofSeconds(30)).build().blocking();
   }
 
   /** An HS256 token the gateway accepts, for {@code subject} with {@code role}, valid for an hour. */
-  String token(String subject, String role) throws Exception {
+  public String token(String subject, String role) throws Exception {
     Instant now = Instant.now();
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder()
@@ -100,12 +100,12 @@ final class GatewayHarness implements AutoCloseable {
     return jwt.serialize();
   }
 
-  String bearer(String role) throws Exception {
+  public String bearer(String role) throws Exception {
     return "Bearer " + token("tester-" + role, role);
   }
 
   /** A plaintext gRPC channel to the HTTP port, every call carrying {@code role}'s token. */
-  ManagedChannel grpcChannel(String role) throws Exception {
+  public ManagedChannel grpcChannel(String role) throws Exception {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), bearer(role));
     return NettyChannelBuilder.forAddress("127.0.0.1", httpPort)
@@ -115,13 +115,13 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   /** The gateway's metrics as {@code /metrics} would serve them. */
-  String scrape() throws IOException {
+  public String scrape() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, metrics.scrape());
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
