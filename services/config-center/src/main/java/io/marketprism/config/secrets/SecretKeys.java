@@ -23,7 +23,9 @@ public final class SecretKeys {
 
   /** The cipher, or empty when no key is configured (secrets are then refused). */
   public static Optional<SecretCipher> load(List<String> entries, String keysFile, String activeKey) throws IOException {
-    List<String> all = new ArrayList<>(entries);
+    List<String> all = new ArrayList<>();
+    // an empty MARKETPRISM_SECRETS_KEYS reads as one blank entry: no key
+    entries.stream().map(String::strip).filter(e -> !e.isEmpty()).forEach(all::add);
     if (!keysFile.isBlank()) {
       for (String line : Files.readAllLines(Path.of(keysFile), StandardCharsets.UTF_8)) {
         String trimmed = line.strip();
