@@ -9,6 +9,7 @@ import io.marketprism.config.access.CallerInterceptor;
 import io.marketprism.config.api.ConfigApi;
 import io.marketprism.config.api.OpenWatches;
 import io.marketprism.config.domain.ConfigEntries;
+import io.marketprism.config.domain.GrayReleases;
 import io.marketprism.config.nats.AuditQueries;
 import io.marketprism.config.nats.KvConfigStore;
 import io.marketprism.config.nats.NatsAuditLog;
@@ -51,11 +52,14 @@ public final class ConfigCenterService extends MarketPrismService<ConfigCenterCo
             nats,
             new KvConfigStore.Settings(store.bucketPrefix(), store.historyPerKey(), store.fileStorage(), store.replicas()));
     String auditSubjects = config.audit().subjectPrefix();
-    ConfigEntries entries = new ConfigEntries(kv, cipher, new NatsAuditLog(nats, auditSubjects), Clock.systemUTC());
     OpenWatches watches =
         ctx.shutdown().register("Watch calls", new OpenWatches(ctx.health()::draining, Duration.ofMillis(100)));
+    NatsAuditLog audit = new NatsAuditLog(nats, auditSubjects);
+    ConfigEntries entries = new ConfigEntries(kv, cipher, audit, Clock.systemUTC());
+    GrayReleases grays = new GrayReleases(kv, entries, audit, Clock.systemUTC());
     ConfigApi api =
-        new ConfigApi(entries, policy(config.access()), new AuditQueries(nats, auditSubjects), watches, store.maxValueBytes());
+        new ConfigApi(
+            entries, grays, policy(config.access()), new AuditQueries(nats, auditSubjects), watches, store.maxValueBytes());
     CallerInterceptor callers =
         new CallerInterceptor(config.access().gatewayIdentity(), config.access().plaintextIdentity());
     return List.of(() -> ServerInterceptors.intercept(api, callers));

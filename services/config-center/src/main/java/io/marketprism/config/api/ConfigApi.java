@@ -10,11 +10,23 @@ import io.marketprism.config.access.CallerInterceptor;
 import io.marketprism.config.domain.ConfigEntries;
 import io.marketprism.config.domain.EntryName;
 import io.marketprism.config.domain.Failures;
+import io.marketprism.config.domain.GrayReleases;
+import io.marketprism.config.domain.GrayRule;
+import io.marketprism.config.domain.Instance;
+import io.marketprism.config.domain.KeyPrefixes;
 import io.marketprism.config.domain.Revision;
 import io.marketprism.config.domain.StoreUnavailableException;
 import io.marketprism.config.domain.ValueType;
 import io.marketprism.config.nats.AuditQueries;
+import io.marketprism.config.v1.AbandonGrayReleaseRequest;
+import io.marketprism.config.v1.AbandonGrayReleaseResponse;
 import io.marketprism.config.v1.ConfigServiceGrpc;
+import io.marketprism.config.v1.GrayRelease;
+import io.marketprism.config.v1.InstanceLabels;
+import io.marketprism.config.v1.PromoteGrayReleaseRequest;
+import io.marketprism.config.v1.PromoteGrayReleaseResponse;
+import io.marketprism.config.v1.StartGrayReleaseRequest;
+import io.marketprism.config.v1.StartGrayReleaseResponse;
 import io.marketprism.config.v1.DeleteRequest;
 import io.marketprism.config.v1.DeleteResponse;
 import io.marketprism.config.v1.GetRequest;
@@ -32,7 +44,10 @@ import io.marketprism.config.v1.RollbackResponse;
 import io.marketprism.config.v1.WatchRequest;
 import io.marketprism.config.v1.WatchResponse;
 import io.marketprism.kit.api.FieldViolations;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -49,13 +64,21 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
   private static final int HISTORY_MAX = 64;
 
   private final ConfigEntries entries;
+  private final GrayReleases grays;
   private final AccessPolicy access;
   private final AuditQueries audit;
   private final OpenWatches watches;
   private final int maxValueBytes;
 
-  public ConfigApi(ConfigEntries entries, AccessPolicy access, AuditQueries audit, OpenWatches watches, int maxValueBytes) {
+  public ConfigApi(
+      ConfigEntries entries,
+      GrayReleases grays,
+      AccessPolicy access,
+      AuditQueries audit,
+      OpenWatches watches,
+      int maxValueBytes) {
     this.entries = entries;
+    this.grays = grays;
     this.access = access;
     this.audit = audit;
     this.watches = watches;
@@ -69,7 +92,11 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
         () -> {
           EntryName name = validName(request.getEnvironment(), request.getNamespace(), request.getKey());
           Caller caller = authorize(name.namespace(), Action.READ);
-          Revision revision = entries.get(name);
+          Revision current = entries.get(name);
+          Revision revision =
+              request.hasInstance()
+                  ? grays.forInstance(name, instance(request.getInstance())).orElse(current)
+                  : current;
           boolean clear = !revision.value().isSecret() || access.allows(caller, name.namespace(), Action.READ_SECRETS);
           return GetResponse.newBuilder()
               .setEntry(clear ? EntryMessages.revealed(revision, entries.reveal(revision)) : EntryMessages.masked(revision))
@@ -210,6 +237,48 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
   }
 
   @Override
+  public void startGrayRelease(StartGrayReleaseRequest request, StreamObserver<StartGrayReleaseResponse> response) {
+    answer(
+        response,
+        () -> {
+          FieldViolations violations = new FieldViolations();
+          EntryName name = RequestChecks.name(violations, request.getEnvironment(), request.getNamespace(), request.getKey());
+          ValueType type = RequestChecks.value(violations, request.getValue(), request.getValueType(), maxValueBytes);
+          GrayRule rule = RequestChecks.grayRule(violations, request.getRule());
+          violations.throwIfAny();
+          Caller caller = authorize(name.namespace(), Action.WRITE);
+          Revision started = grays.start(name, request.getValue(), type, rule, caller.toString());
+          return StartGrayReleaseResponse.newBuilder()
+              .setRelease(GrayRelease.newBuilder().setEntry(EntryMessages.masked(started)).setRule(request.getRule()))
+              .build();
+        });
+  }
+
+  @Override
+  public void promoteGrayRelease(
+      PromoteGrayReleaseRequest request, StreamObserver<PromoteGrayReleaseResponse> response) {
+    answer(
+        response,
+        () -> {
+          EntryName name = validName(request.getEnvironment(), request.getNamespace(), request.getKey());
+          Caller caller = authorize(name.namespace(), Action.WRITE);
+          return PromoteGrayReleaseResponse.newBuilder().setVersion(grays.promote(name, caller.toString())).build();
+        });
+  }
+
+  @Override
+  public void abandonGrayRelease(
+      AbandonGrayReleaseRequest request, StreamObserver<AbandonGrayReleaseResponse> response) {
+    answer(
+        response,
+        () -> {
+          EntryName name = validName(request.getEnvironment(), request.getNamespace(), request.getKey());
+          Caller caller = authorize(name.namespace(), Action.WRITE);
+          return AbandonGrayReleaseResponse.newBuilder().setVersion(grays.abandon(name, caller.toString())).build();
+        });
+  }
+
+  @Override
   public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
     ServerCallStreamObserver<WatchResponse> call = (ServerCallStreamObserver<WatchResponse>) response;
     try {
@@ -222,7 +291,20 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
       if (watches.draining()) {
         throw OpenWatches.unavailable().asRuntimeException();
       }
-      WatchStream stream = new WatchStream(call, request.getStartVersion() == 0);
+      Optional<Instance> instance =
+          request.hasInstance() ? Optional.of(instance(request.getInstance())) : Optional.empty();
+      Map<String, Revision> grayAtStart = new HashMap<>();
+      if (instance.isPresent() && request.getStartVersion() > 0) {
+        // a catch-up replays only what changed after start_version: releases begun before it come from here
+        for (Revision gray : entries.activeGrays(request.getEnvironment(), request.getNamespace())) {
+          if (KeyPrefixes.covers(request.getKeyPrefix(), gray.name().key())
+              && gray.value().grayRule().matches(instance.get(), gray.name().key())) {
+            grayAtStart.put(gray.name().key(), gray);
+          }
+        }
+      }
+      WatchStream stream =
+          new WatchStream(call, request.getStartVersion() == 0, instance, entries::current, grayAtStart);
       call.setOnCancelHandler(
           () -> {
             stream.cancelled();
@@ -240,7 +322,14 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
       response.onError(e);
     } catch (StoreUnavailableException e) {
       response.onError(Failures.unavailable(e.getMessage(), e));
+    } catch (RuntimeException e) {
+      // the kit logs INTERNAL with its cause; the caller learns no more than that it may not retry blindly
+      response.onError(io.grpc.Status.INTERNAL.withDescription("watch failed to start").withCause(e).asRuntimeException());
     }
+  }
+
+  private static Instance instance(InstanceLabels labels) {
+    return new Instance(labels.getService(), labels.getVersion(), labels.getZone(), labels.getInstanceId());
   }
 
   private static EntryName validName(String environment, String namespace, String key) {

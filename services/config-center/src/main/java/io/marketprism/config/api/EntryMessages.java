@@ -31,6 +31,7 @@ final class EntryMessages {
         .setUpdatedBy(revision.value().updatedBy())
         .setDeleted(revision.value().deleted())
         .setValueType(ValueType.valueOf("VALUE_TYPE_" + revision.value().type().name()))
-        .setSecret(revision.value().isSecret());
+        .setSecret(revision.value().isSecret())
+        .setGray(revision.gray());
   }
 }

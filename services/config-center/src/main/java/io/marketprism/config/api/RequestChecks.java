@@ -1,6 +1,7 @@
 package io.marketprism.config.api;
 
 import io.marketprism.config.domain.EntryName;
+import io.marketprism.config.domain.GrayRule;
 import io.marketprism.config.domain.ValueFormats;
 import io.marketprism.config.domain.ValueType;
 import io.marketprism.kit.api.FieldViolations;
@@ -69,6 +70,21 @@ final class RequestChecks {
       ValueFormats.problem(value, type).ifPresent(problem -> violations.add("value", problem));
     }
     return type;
+  }
+
+  /** A gray release's rule: a percentage from 0 to 100, and someone named. */
+  static GrayRule grayRule(FieldViolations violations, io.marketprism.config.v1.GrayRule rule) {
+    if (rule.getPercentage() < 0 || rule.getPercentage() > 100) {
+      violations.add("rule.percentage", "must be between 0 and 100 (was " + rule.getPercentage() + ")");
+    }
+    GrayRule checked =
+        new GrayRule(
+            rule.getServicesList(), rule.getVersionsList(), rule.getZonesList(), rule.getInstanceIdsList(),
+            rule.getPercentage());
+    if (checked.isEmpty()) {
+      violations.add("rule", "must list services, versions, zones or instance ids, or give a percentage > 0");
+    }
+    return checked;
   }
 
   static void notNegative(FieldViolations violations, String field, long value) {

@@ -3,20 +3,32 @@ package io.marketprism.config.api;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.marketprism.config.domain.ConfigStore;
+import io.marketprism.config.domain.EntryName;
+import io.marketprism.config.domain.Instance;
 import io.marketprism.config.domain.Revision;
 import io.marketprism.config.v1.EventType;
 import io.marketprism.config.v1.WatchEvent;
 import io.marketprism.config.v1.WatchResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open Watch call: collects the snapshot (or catch-up) the store delivers first and sends it in batches, the last
- * marked {@code snapshot_complete}; then sends each change as it comes. A snapshot leaves out deleted keys; a catch-up
- * includes deletions, since the watcher saw those keys before. Secrets are masked. Thread-safe: the store delivers on
- * its thread, a drain ends the call from another.
+ * One open Watch call. Collects what the store delivers before it has caught up — the snapshot (one event per
+ * current key, deleted keys left out) or the catch-up (every change, deletions included) — and sends it in batches,
+ * the last marked {@code snapshot_complete}; then sends each change as it comes. Secrets are masked.
+ *
+ * <p>For a watcher that names its instance, a key whose gray release matches the instance is streamed with the gray
+ * value, the entry's own changes are held back while the release lasts, and when it ends the entry's current value
+ * follows. A watcher that names no instance never sees gray releases.
+ *
+ * <p>Thread-safe: the store delivers on its thread, a drain ends the call from another.
  */
 final class WatchStream implements ConfigStore.ChangeListener {
 
@@ -27,14 +39,34 @@ final class WatchStream implements ConfigStore.ChangeListener {
 
   private final ServerCallStreamObserver<WatchResponse> call;
   private final boolean snapshot;
+  private final Optional<Instance> instance;
+  private final Function<EntryName, Optional<Revision>> currentEntry;
+  /** Keys whose gray release this instance currently gets, by key. */
+  private final Map<String, Revision> grayForInstance;
+  private final Map<String, WatchEvent> snapshotByKey = new LinkedHashMap<>();
   private final List<WatchEvent> pending = new ArrayList<>();
   private boolean caughtUp;
   private boolean ended;
   private AutoCloseable subscription;
 
-  WatchStream(ServerCallStreamObserver<WatchResponse> call, boolean snapshot) {
+  /**
+   * @param snapshot true for a watch from version 0
+   * @param instance the watcher's instance, if it named one
+   * @param currentEntry reads an entry's current version, for the value to fall back to when a gray release ends
+   * @param grayForInstance the gray releases the instance gets as the watch starts (for a catch-up, whose replay
+   *     does not hold releases started before it)
+   */
+  WatchStream(
+      ServerCallStreamObserver<WatchResponse> call,
+      boolean snapshot,
+      Optional<Instance> instance,
+      Function<EntryName, Optional<Revision>> currentEntry,
+      Map<String, Revision> grayForInstance) {
     this.call = call;
     this.snapshot = snapshot;
+    this.instance = instance;
+    this.currentEntry = currentEntry;
+    this.grayForInstance = new HashMap<>(grayForInstance);
   }
 
   /** The store subscription to close when the call ends. */
@@ -50,18 +82,26 @@ final class WatchStream implements ConfigStore.ChangeListener {
     if (ended) {
       return;
     }
-    if (!caughtUp) {
-      if (snapshot && revision.value().deleted()) {
-        return;
+    Optional<WatchEvent> event = eventFor(revision);
+    if (event.isEmpty()) {
+      return;
+    }
+    if (caughtUp) {
+      pending.add(event.get());
+      send(false);
+    } else if (snapshot) {
+      // one event per key: a matching gray release replaces the entry's value, a deletion removes the key
+      if (event.get().getType() == EventType.EVENT_TYPE_DELETE) {
+        snapshotByKey.remove(revision.name().key());
+      } else {
+        snapshotByKey.put(revision.name().key(), event.get());
       }
-      pending.add(event(revision));
+    } else {
+      pending.add(event.get());
       if (pending.size() == BATCH) {
         send(false);
       }
-      return;
     }
-    pending.add(event(revision));
-    send(false);
   }
 
   @Override
@@ -70,6 +110,13 @@ final class WatchStream implements ConfigStore.ChangeListener {
       return;
     }
     caughtUp = true;
+    for (WatchEvent event : snapshotByKey.values()) {
+      pending.add(event);
+      if (pending.size() == BATCH) {
+        send(false);
+      }
+    }
+    snapshotByKey.clear();
     send(true);
   }
 
@@ -91,6 +138,28 @@ final class WatchStream implements ConfigStore.ChangeListener {
   synchronized void cancelled() {
     ended = true;
     closeSubscription();
+  }
+
+  /** What this watcher is sent for a stored change, if anything. */
+  private Optional<WatchEvent> eventFor(Revision revision) {
+    String key = revision.name().key();
+    if (!revision.gray()) {
+      // while the instance has a key's gray value, the entry's own changes wait for the release to end
+      boolean heldBack = !revision.value().deleted() && grayForInstance.containsKey(key);
+      return heldBack ? Optional.empty() : Optional.of(event(revision));
+    }
+    if (instance.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!revision.value().deleted() && revision.value().grayRule().matches(instance.get(), key)) {
+      grayForInstance.put(key, revision);
+      return Optional.of(event(revision));
+    }
+    if (grayForInstance.remove(key) == null) {
+      return Optional.empty();
+    }
+    // the release ended (or no longer names this instance): back to the entry's value
+    return currentEntry.apply(revision.name()).map(WatchStream::event);
   }
 
   private void send(boolean complete) {

@@ -36,6 +36,16 @@ public final class ConfigEntries {
     return store.current(name).filter(r -> !r.value().deleted()).orElseThrow(() -> Failures.notFound(name + " does not exist"));
   }
 
+  /** The newest version of an entry, deletions included, if it has one. */
+  public Optional<Revision> current(EntryName name) {
+    return store.current(name);
+  }
+
+  /** The gray releases of a namespace that have not ended. */
+  public List<Revision> activeGrays(String environment, String namespace) {
+    return store.activeGrays(environment, namespace);
+  }
+
   /** A secret's value in clear; {@code FAILED_PRECONDITION} if the key that sealed it is no longer configured. */
   public String reveal(Revision revision) {
     if (!revision.value().isSecret()) {
@@ -147,7 +157,8 @@ public final class ConfigEntries {
         .seal(text, name.toString());
   }
 
-  private long write(EntryName name, StoredValue value, OptionalLong expected, String action, long restored) {
+  /** Writes {@code value} as the entry's next version and audits it as {@code action}; retries unconditional writes. */
+  long write(EntryName name, StoredValue value, OptionalLong expected, String action, long restored) {
     for (int attempt = 1; ; attempt++) {
       long old = expected.isPresent() ? expectedStoreVersion(name, expected.getAsLong()) : currentVersion(name);
       try {

@@ -27,7 +27,19 @@ public interface ConfigStore {
    */
   long write(EntryName name, StoredValue value, long expectedVersion) throws StaleVersionException;
 
-  /** The keys of a namespace that have any retained version (tombstoned ones included), in no particular order. */
+  /** The newest version of an entry's gray release (a tombstone once it ended); empty if it never had one. */
+  Optional<Revision> currentGray(EntryName name);
+
+  /** Writes a version of an entry's gray release, as {@link #write} does for the entry. */
+  long writeGray(EntryName name, StoredValue value, long expectedVersion) throws StaleVersionException;
+
+  /** The gray releases of a namespace that have not ended. */
+  List<Revision> activeGrays(String environment, String namespace);
+
+  /**
+   * The store keys ({@code <namespace>.<key>}) of a namespace's entries that have any retained version (tombstoned
+   * ones included), in no particular order; gray releases are not entries.
+   */
   List<String> keys(String environment, String namespace);
 
   /** The environment's highest version; 0 if nothing was ever written there. */
@@ -37,7 +49,7 @@ public interface ConfigStore {
   boolean discardedAfter(String environment, long version);
 
   /**
-   * Streams a namespace's changes, filtered by key prefix (whole segments). With {@code afterVersion} 0 it first
+   * Streams a namespace's changes, its gray releases' included, filtered by key prefix (whole segments). With {@code afterVersion} 0 it first
    * delivers the newest version of every key (tombstones included), else every version after {@code afterVersion},
    * then calls {@link ChangeListener#caughtUp()}, then delivers changes as they happen, in version order.
    */

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param updatedBy the caller who wrote this version
  * @param deleted true for a tombstone
  * @param sealed the encrypted value of a secret, else null
+ * @param grayRule for a gray release's value, who gets it; else null
  */
-public record StoredValue(String text, ValueType type, String updatedBy, boolean deleted, SealedSecret sealed) {
+public record StoredValue(
+    String text, ValueType type, String updatedBy, boolean deleted, SealedSecret sealed, GrayRule grayRule) {
 
   public StoredValue {
     Objects.requireNonNull(text, "text");
@@ -23,15 +25,19 @@ public record StoredValue(String text, ValueType type, String updatedBy, boolean
   }
 
   public static StoredValue plain(String text, ValueType type, String updatedBy) {
-    return new StoredValue(text, type, updatedBy, false, null);
+    return new StoredValue(text, type, updatedBy, false, null, null);
+  }
+
+  public static StoredValue gray(String text, ValueType type, String updatedBy, GrayRule rule) {
+    return new StoredValue(text, type, updatedBy, false, null, rule);
   }
 
   public static StoredValue secret(SealedSecret sealed, ValueType type, String updatedBy) {
-    return new StoredValue("", type, updatedBy, false, sealed);
+    return new StoredValue("", type, updatedBy, false, sealed, null);
   }
 
   public static StoredValue tombstone(String updatedBy) {
-    return new StoredValue("", ValueType.STRING, updatedBy, true, null);
+    return new StoredValue("", ValueType.STRING, updatedBy, true, null, null);
   }
 
   public boolean isSecret() {

@@ -2,6 +2,7 @@ package io.marketprism.config.nats;
 
 import io.marketprism.config.domain.ConfigStore;
 import io.marketprism.config.domain.EntryName;
+import io.marketprism.config.domain.KeyPrefixes;
 import io.marketprism.config.domain.Revision;
 import io.marketprism.config.domain.StoreUnavailableException;
 import io.marketprism.config.domain.StoredValue;
@@ -37,6 +38,13 @@ public final class KvConfigStore implements ConfigStore {
 
   private static final int WRONG_LAST_SEQUENCE = 10071;
 
+  /**
+   * Gray releases live beside the entries as {@code <namespace>.=gray.<key>}: in the same bucket and under the
+   * namespace, so they share the environment's version counter and one watch of {@code <namespace>.>} replays them in
+   * order with the entries. Keys cannot contain {@code =}, so no entry's key collides with them.
+   */
+  private static final String GRAY = "=gray.";
+
   private final Connection connection;
   private final Settings settings;
   private final Map<String, KeyValue> buckets = new ConcurrentHashMap<>();
@@ -61,20 +69,29 @@ public final class KvConfigStore implements ConfigStore {
 
   @Override
   public Optional<Revision> current(EntryName name) {
-    return read(name, 0);
+    return read(name, name.storeKey(), 0);
+  }
+
+  @Override
+  public Optional<Revision> currentGray(EntryName name) {
+    return read(name, grayKey(name), 0);
   }
 
   @Override
   public Optional<Revision> at(EntryName name, long version) {
     // a revision of another key (or of nothing) is not a version of this one
-    return read(name, version).filter(r -> r.name().equals(name));
+    return read(name, name.storeKey(), version).filter(r -> r.name().equals(name) && !r.gray());
   }
 
-  private Optional<Revision> read(EntryName name, long version) {
+  private Optional<Revision> read(EntryName name, String storeKey, long version) {
     return call(
         () -> {
           Optional<KeyValue> kv = existing(name.environment());
-          return kv.isEmpty() ? Optional.empty() : revision(name.environment(), get(kv.get(), name, version));
+          if (kv.isEmpty()) {
+            return Optional.empty();
+          }
+          KeyValueEntry entry = version == 0 ? kv.get().get(storeKey) : kv.get().get(storeKey, version);
+          return revision(name.environment(), entry);
         });
   }
 
@@ -98,13 +115,40 @@ public final class KvConfigStore implements ConfigStore {
   @Override
   public long write(EntryName name, StoredValue value, long expectedVersion)
       throws StaleVersionException {
+    return write(name, name.storeKey(), value, expectedVersion);
+  }
+
+  @Override
+  public long writeGray(EntryName name, StoredValue value, long expectedVersion) throws StaleVersionException {
+    return write(name, grayKey(name), value, expectedVersion);
+  }
+
+  @Override
+  public List<Revision> activeGrays(String environment, String namespace) {
+    List<Revision> active = new ArrayList<>();
+    List<String> keys =
+        call(
+            () -> {
+              Optional<KeyValue> kv = existing(environment);
+              return kv.isEmpty() ? List.<String>of() : kv.get().keys(namespace + "." + GRAY + ">");
+            });
+    for (String storeKey : keys) {
+      EntryName name = new EntryName(environment, namespace, storeKey.substring(namespace.length() + 1 + GRAY.length()));
+      currentGray(name).filter(r -> !r.value().deleted()).ifPresent(active::add);
+    }
+    return active;
+  }
+
+  private long write(EntryName name, String storeKey, StoredValue value, long expectedVersion)
+      throws StaleVersionException {
     byte[] bytes = StoredValueCodec.encode(value);
     KeyValue kv = call(() -> ensured(name.environment()));
     try {
-      return expectedVersion == 0 ? kv.create(name.storeKey(), bytes) : kv.update(name.storeKey(), bytes, expectedVersion);
+      return expectedVersion == 0 ? kv.create(storeKey, bytes) : kv.update(storeKey, bytes, expectedVersion);
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-        throw new StaleVersionException(current(name).map(Revision::version).orElse(0L));
+        throw new StaleVersionException(
+            read(name, storeKey, 0).map(Revision::version).orElse(0L));
       }
       throw unavailable(e);
     } catch (IOException e) {
@@ -117,7 +161,11 @@ public final class KvConfigStore implements ConfigStore {
     return call(
         () -> {
           Optional<KeyValue> kv = existing(environment);
-          return kv.isEmpty() ? List.<String>of() : kv.get().keys(namespace + ".>");
+          if (kv.isEmpty()) {
+            return List.<String>of();
+          }
+          String grays = namespace + "." + GRAY;
+          return kv.get().keys(namespace + ".>").stream().filter(k -> !k.startsWith(grays)).toList();
         });
   }
 
@@ -141,15 +189,15 @@ public final class KvConfigStore implements ConfigStore {
   @Override
   public AutoCloseable watch(
       String environment, String namespace, String keyPrefix, long afterVersion, ChangeListener listener) {
-    List<String> filters =
-        keyPrefix.isEmpty()
-            ? List.of(namespace + ".>")
-            : List.of(namespace + "." + keyPrefix, namespace + "." + keyPrefix + ".>");
+    // one filter subject: nats-server before 2.10 takes no more, so the key prefix is applied here
+    List<String> filters = List.of(namespace + ".>");
     KeyValueWatcher watcher =
         new KeyValueWatcher() {
           @Override
           public void watch(KeyValueEntry entry) {
-            revision(environment, entry).ifPresent(listener::onChange);
+            revision(environment, entry)
+                .filter(r -> KeyPrefixes.covers(keyPrefix, r.name().key()))
+                .ifPresent(listener::onChange);
           }
 
           @Override
@@ -166,21 +214,20 @@ public final class KvConfigStore implements ConfigStore {
                 : kv.watch(filters, watcher, afterVersion + 1, KeyValueWatchOption.INCLUDE_HISTORY));
   }
 
-  private static KeyValueEntry get(KeyValue kv, EntryName name, long version) throws IOException, JetStreamApiException {
-    return version == 0 ? kv.get(name.storeKey()) : kv.get(name.storeKey(), version);
-  }
-
   /** A config-center version; NATS's own deletes and purges (by an operator's hand) read as absent. */
   private static Optional<Revision> revision(String environment, KeyValueEntry entry) {
     if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
       return Optional.empty();
     }
+    EntryName stored = EntryName.fromStoreKey(environment, entry.getKey());
+    boolean gray = stored.key().startsWith(GRAY);
     return Optional.of(
         new Revision(
-            EntryName.fromStoreKey(environment, entry.getKey()),
+            gray ? new EntryName(environment, stored.namespace(), stored.key().substring(GRAY.length())) : stored,
             entry.getRevision(),
             entry.getCreated().toInstant(),
-            StoredValueCodec.decode(entry.getValue())));
+            StoredValueCodec.decode(entry.getValue()),
+            gray));
   }
 
   private Optional<StreamState> streamState(String environment, boolean deletedDetails)
@@ -234,6 +281,10 @@ public final class KvConfigStore implements ConfigStore {
                 .replicas(settings.replicas())
                 .build());
     return buckets.computeIfAbsent(environment, this::handle);
+  }
+
+  private static String grayKey(EntryName name) {
+    return name.namespace() + "." + GRAY + name.key();
   }
 
   private KeyValue handle(String environment) {

@@ -1,12 +1,15 @@
 package io.marketprism.config.nats;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketprism.config.domain.GrayRule;
 import io.marketprism.config.domain.StoredValue;
 import io.marketprism.config.domain.ValueType;
 import io.marketprism.config.secrets.SealedSecret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The bytes of a version in the key-value bucket: a small JSON document, readable with {@code nats kv get} for
@@ -20,17 +23,40 @@ import java.io.UncheckedIOException;
  */
 final class StoredValueCodec {
 
-  private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_DEFAULT);
+  // a newer config center may add fields: an older one still reads what it knows
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_DEFAULT)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private StoredValueCodec() {}
 
   /** The JSON form; field names are part of the stored format, so they are fixed here, not by the record. */
-  record Stored(String value, String type, String by, boolean deleted, SealedSecret sealed) {}
+  record Stored(String value, String type, String by, boolean deleted, SealedSecret sealed, Gray gray) {}
+
+  /** A gray release's rule as stored. */
+  record Gray(List<String> services, List<String> versions, List<String> zones, List<String> instances, int percentage) {
+
+    static Gray of(GrayRule rule) {
+      return rule == null
+          ? null
+          : new Gray(rule.services(), rule.versions(), rule.zones(), rule.instanceIds(), rule.percentage());
+    }
+
+    GrayRule rule() {
+      return new GrayRule(orEmpty(services), orEmpty(versions), orEmpty(zones), orEmpty(instances), percentage);
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+      return list == null ? List.of() : list;
+    }
+  }
 
   static byte[] encode(StoredValue value) {
     try {
       return JSON.writeValueAsBytes(
-          new Stored(value.text(), value.type().name(), value.updatedBy(), value.deleted(), value.sealed()));
+          new Stored(
+              value.text(), value.type().name(), value.updatedBy(), value.deleted(), value.sealed(), Gray.of(value.grayRule())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -48,7 +74,8 @@ final class StoredValueCodec {
           stored.type() == null ? ValueType.STRING : ValueType.valueOf(stored.type()),
           stored.by() == null ? "" : stored.by(),
           stored.deleted(),
-          stored.sealed());
+          stored.sealed(),
+          stored.gray() == null ? null : stored.gray().rule());
     } catch (IOException | IllegalArgumentException notOurs) {
       return StoredValue.plain(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), ValueType.STRING, "");
     }

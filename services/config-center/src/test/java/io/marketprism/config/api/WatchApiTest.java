@@ -66,6 +66,23 @@ class WatchApiTest {
   }
 
   @Test
+  void aKeyPrefixWatchSeesOnlyKeysEqualToOrUnderThePrefix() throws Exception {
+    try (ConfigCenterFixture center = ConfigCenterFixture.start(nats)) {
+      String env = uniqueEnvironment();
+      long exact = put(center, env, "feeds", "all");
+      put(center, env, "feeds2", "other");
+      long under = put(center, env, "feeds.binance", "BTC-USDT");
+      WatchRequest request = watch(env, 0).toBuilder().setKeyPrefix("feeds").build();
+      try (WatchRecorder watch = WatchRecorder.start(center.async(), request)) {
+        assertThat(versions(watch.untilSnapshotComplete())).containsExactly(exact, under);
+        put(center, env, "feeds2", "skipped");
+        long live = put(center, env, "feeds.okx", "ETH-USDT");
+        assertThat(versions(watch.events(1))).containsExactly(live);
+      }
+    }
+  }
+
+  @Test
   void aWatchResumedAfterAConfigCenterRestartMissesNothingAndRepeatsNothing() throws Exception {
     String env = uniqueEnvironment();
     List<Long> seen = new ArrayList<>();
