@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +32,10 @@ import java.util.List;
  *   rules:              # first matching namespace pattern decides
  *     - {namespaces: "*", read: [...], write: [...], read-secrets: [...]}
  * audit: {subject-prefix: sys.config.audit}
+ * sync:                 # namespaces mirrored from other sites
+ *   sources: [{name: site-a, address: 10.0.0.1:7107, environment: prod, namespaces: [data-storage]}]
+ *   reconnect-min: 200ms
+ *   reconnect-max: 10s
  * }</pre>
  */
 public class ConfigCenterConfig extends ServiceConfig {
@@ -39,6 +45,7 @@ public class ConfigCenterConfig extends ServiceConfig {
   @Valid @NotNull private Secrets secrets = new Secrets();
   @Valid @NotNull private Access access = new Access();
   @Valid @NotNull private Audit audit = new Audit();
+  @Valid @NotNull private Sync sync = new Sync();
 
   public ConfigCenterConfig() {
     super(7107);
@@ -62,6 +69,65 @@ public class ConfigCenterConfig extends ServiceConfig {
 
   public Audit audit() {
     return audit;
+  }
+
+  public Sync sync() {
+    return sync;
+  }
+
+  /** Namespaces mirrored from other sites' config centers. */
+  public static class Sync {
+    @Valid @NotNull private List<Source> sources = new ArrayList<>();
+
+    @NotNull
+    @DurationMin(millis = 10)
+    private Duration reconnectMin = Duration.ofMillis(200);
+
+    @NotNull
+    @DurationMin(millis = 10)
+    private Duration reconnectMax = Duration.ofSeconds(10);
+
+    public List<Source> sources() {
+      return sources;
+    }
+
+    public Duration reconnectMin() {
+      return reconnectMin;
+    }
+
+    public Duration reconnectMax() {
+      return reconnectMax;
+    }
+  }
+
+  /** One other config center, and which of its namespaces of one environment to mirror here. */
+  public static class Source {
+    @NotBlank
+    @Pattern(regexp = "[a-z][a-z0-9-]{0,62}", message = "must be [a-z0-9-], starting with a letter")
+    private String name = "";
+
+    /** host:port of its gRPC server (plaintext). */
+    @NotBlank private String address = "";
+
+    @NotBlank private String environment = "";
+
+    @NotEmpty private List<String> namespaces = new ArrayList<>();
+
+    public String name() {
+      return name;
+    }
+
+    public String address() {
+      return address;
+    }
+
+    public String environment() {
+      return environment;
+    }
+
+    public List<String> namespaces() {
+      return namespaces;
+    }
   }
 
   /** The key-value buckets, one per environment. */

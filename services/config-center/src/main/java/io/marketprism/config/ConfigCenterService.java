@@ -13,8 +13,10 @@ import io.marketprism.config.domain.GrayReleases;
 import io.marketprism.config.nats.AuditQueries;
 import io.marketprism.config.nats.KvConfigStore;
 import io.marketprism.config.nats.NatsAuditLog;
+import io.marketprism.config.nats.SyncCheckpoints;
 import io.marketprism.config.secrets.SecretCipher;
 import io.marketprism.config.secrets.SecretKeys;
+import io.marketprism.config.sync.SiteSync;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
 import io.marketprism.messaging.DefaultStreams;
@@ -57,9 +59,24 @@ public final class ConfigCenterService extends MarketPrismService<ConfigCenterCo
     NatsAuditLog audit = new NatsAuditLog(nats, auditSubjects);
     ConfigEntries entries = new ConfigEntries(kv, cipher, audit, Clock.systemUTC());
     GrayReleases grays = new GrayReleases(kv, entries, audit, Clock.systemUTC());
+    SiteSync sync =
+        ctx.shutdown()
+            .register(
+                "site sync",
+                new SiteSync(
+                    config.sync(),
+                    entries,
+                    SyncCheckpoints.open(nats, store.bucketPrefix(), store.fileStorage()),
+                    Clock.systemUTC()));
     ConfigApi api =
         new ConfigApi(
-            entries, grays, policy(config.access()), new AuditQueries(nats, auditSubjects), watches, store.maxValueBytes());
+            entries,
+            grays,
+            policy(config.access()),
+            new AuditQueries(nats, auditSubjects),
+            watches,
+            store.maxValueBytes(),
+            sync::status);
     CallerInterceptor callers =
         new CallerInterceptor(config.access().gatewayIdentity(), config.access().plaintextIdentity());
     return List.of(() -> ServerInterceptors.intercept(api, callers));

@@ -21,7 +21,10 @@ import io.marketprism.config.nats.AuditQueries;
 import io.marketprism.config.v1.AbandonGrayReleaseRequest;
 import io.marketprism.config.v1.AbandonGrayReleaseResponse;
 import io.marketprism.config.v1.ConfigServiceGrpc;
+import io.marketprism.config.v1.GetSyncStatusRequest;
+import io.marketprism.config.v1.GetSyncStatusResponse;
 import io.marketprism.config.v1.GrayRelease;
+import io.marketprism.config.v1.SyncStatus;
 import io.marketprism.config.v1.InstanceLabels;
 import io.marketprism.config.v1.PromoteGrayReleaseRequest;
 import io.marketprism.config.v1.PromoteGrayReleaseResponse;
@@ -69,6 +72,7 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
   private final AuditQueries audit;
   private final OpenWatches watches;
   private final int maxValueBytes;
+  private final Supplier<List<SyncStatus>> syncStatus;
 
   public ConfigApi(
       ConfigEntries entries,
@@ -76,13 +80,15 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
       AccessPolicy access,
       AuditQueries audit,
       OpenWatches watches,
-      int maxValueBytes) {
+      int maxValueBytes,
+      Supplier<List<SyncStatus>> syncStatus) {
     this.entries = entries;
     this.grays = grays;
     this.access = access;
     this.audit = audit;
     this.watches = watches;
     this.maxValueBytes = maxValueBytes;
+    this.syncStatus = syncStatus;
   }
 
   @Override
@@ -276,6 +282,12 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
           Caller caller = authorize(name.namespace(), Action.WRITE);
           return AbandonGrayReleaseResponse.newBuilder().setVersion(grays.abandon(name, caller.toString())).build();
         });
+  }
+
+  @Override
+  public void getSyncStatus(GetSyncStatusRequest request, StreamObserver<GetSyncStatusResponse> response) {
+    // which namespaces mirror which site is deployment configuration, not configuration data: any caller may see it
+    answer(response, () -> GetSyncStatusResponse.newBuilder().addAllNamespaces(syncStatus.get()).build());
   }
 
   @Override
