@@ -1,6 +1,7 @@
 package io.marketprism.config.sync;
 
 import com.google.protobuf.Timestamp;
+import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -71,31 +72,28 @@ final class NamespaceMirror implements StreamObserver<WatchResponse> {
   private long snapshotMax;
   private final Set<String> snapshotKeys = new HashSet<>();
 
-  NamespaceMirror(
-      String source,
-      String address,
-      String environment,
-      String namespace,
-      ConfigServiceGrpc.ConfigServiceStub remote,
-      ConfigServiceGrpc.ConfigServiceBlockingStub remoteBlocking,
-      ConfigEntries entries,
-      SyncCheckpoints checkpoints,
-      ScheduledExecutorService scheduler,
-      Duration reconnectMin,
-      Duration reconnectMax,
-      Clock clock) {
-    this.source = source;
-    this.address = address;
-    this.environment = environment;
-    this.namespace = namespace;
-    this.remote = remote;
-    this.remoteBlocking = remoteBlocking;
-    this.entries = entries;
-    this.checkpoints = checkpoints;
-    this.scheduler = scheduler;
-    this.reconnectMin = reconnectMin;
-    this.reconnectMax = reconnectMax;
-    this.clock = clock;
+  /** Which namespace of which site. */
+  record Target(String source, String address, String environment, String namespace) {}
+
+  /** Where mirrored changes go, and where the version reached is recorded. */
+  record Local(ConfigEntries entries, SyncCheckpoints checkpoints, Clock clock) {}
+
+  /** How lost connections are retried: after {@code min}, doubling up to {@code max}, on {@code scheduler}. */
+  record Retry(ScheduledExecutorService scheduler, Duration min, Duration max) {}
+
+  NamespaceMirror(Target target, Channel channel, Local local, Retry retry) {
+    this.source = target.source();
+    this.address = target.address();
+    this.environment = target.environment();
+    this.namespace = target.namespace();
+    this.remote = ConfigServiceGrpc.newStub(channel);
+    this.remoteBlocking = ConfigServiceGrpc.newBlockingStub(channel);
+    this.entries = local.entries();
+    this.checkpoints = local.checkpoints();
+    this.clock = local.clock();
+    this.scheduler = retry.scheduler();
+    this.reconnectMin = retry.min();
+    this.reconnectMax = retry.max();
     this.actor = "sync:" + source;
     this.backoff = reconnectMin;
   }

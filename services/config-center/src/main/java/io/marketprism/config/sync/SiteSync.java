@@ -5,7 +5,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.marketprism.config.ConfigCenterConfig;
 import io.marketprism.config.domain.ConfigEntries;
 import io.marketprism.config.nats.SyncCheckpoints;
-import io.marketprism.config.v1.ConfigServiceGrpc;
 import io.marketprism.config.v1.SyncStatus;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,24 +31,15 @@ public final class SiteSync implements AutoCloseable {
 
   /** Starts mirroring every configured namespace. */
   public SiteSync(ConfigCenterConfig.Sync sync, ConfigEntries entries, SyncCheckpoints checkpoints, Clock clock) {
+    NamespaceMirror.Local local = new NamespaceMirror.Local(entries, checkpoints, clock);
+    NamespaceMirror.Retry retry = new NamespaceMirror.Retry(scheduler, sync.reconnectMin(), sync.reconnectMax());
     for (ConfigCenterConfig.Source source : sync.sources()) {
       ManagedChannel channel = ManagedChannelBuilder.forTarget(source.address()).usePlaintext().build();
       channels.add(channel);
       for (String namespace : source.namespaces()) {
-        mirrors.add(
-            new NamespaceMirror(
-                source.name(),
-                source.address(),
-                source.environment(),
-                namespace,
-                ConfigServiceGrpc.newStub(channel),
-                ConfigServiceGrpc.newBlockingStub(channel),
-                entries,
-                checkpoints,
-                scheduler,
-                sync.reconnectMin(),
-                sync.reconnectMax(),
-                clock));
+        NamespaceMirror.Target target =
+            new NamespaceMirror.Target(source.name(), source.address(), source.environment(), namespace);
+        mirrors.add(new NamespaceMirror(target, channel, local, retry));
       }
     }
     mirrors.forEach(mirror -> scheduler.execute(mirror::connect));
