@@ -323,13 +323,19 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
             watches.remove(stream);
           });
       watches.add(stream);
-      stream.attach(
-          entries.watch(
-              request.getEnvironment(),
-              request.getNamespace(),
-              request.getKeyPrefix(),
-              request.getStartVersion(),
-              stream));
+      try {
+        stream.attach(
+            entries.watch(
+                request.getEnvironment(),
+                request.getNamespace(),
+                request.getKeyPrefix(),
+                request.getStartVersion(),
+                stream));
+      } catch (RuntimeException e) {
+        // OUT_OF_RANGE or a store failure: the call ends here, so the drain has nothing to end later
+        watches.remove(stream);
+        throw e;
+      }
     } catch (StatusRuntimeException e) {
       response.onError(e);
     } catch (StoreUnavailableException e) {
