@@ -276,6 +276,9 @@ final class MeshPlan {
     if (service.name().equals("api-gateway")) {
       env.putAll(GatewaySecrets.environment(workspace));
     }
+    if (service.name().equals("config-center")) {
+      env.putAll(ConfigCenterSecrets.environment(workspace));
+    }
     env.putAll(service.environment());
     return env;
   }

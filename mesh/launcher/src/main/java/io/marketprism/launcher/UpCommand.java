@@ -80,6 +80,7 @@ final class UpCommand implements Callable<Integer> {
     PortCheck.requireFree(MeshPlan.portClaims(config, mesh));
     Files.createDirectories(workspace.logDirectory());
     GatewaySecrets.ensure(workspace);
+    ConfigCenterSecrets.ensure(workspace);
     Files.deleteIfExists(workspace.stateFile());
     if (!detach) {
       return new SupervisorRun(config, workspace, mesh, System.out).run();

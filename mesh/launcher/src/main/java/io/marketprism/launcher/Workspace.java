@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *   pki/ca/        the mesh CA (ca.pem, ca-key.pem), created once and kept
  *   certs/&lt;service&gt;/ each mesh service's cert.pem, key.pem, ca.pem, rewritten before they expire
  *   gateway/       jwt-hs256.key (0600, the key `token` signs with) and api-keys.json (hashes only)
+ *   config-center/ secret-keys (0600, the AES key the config center seals secret values with)
  * </pre>
  *
  * @param repository the repository root (service modules are found under it)
@@ -56,6 +57,11 @@ public record Workspace(Path repository, Path directory) {
   /** The api-gateway's local secrets: the HS256 key and the API key file ({@link GatewaySecrets}). */
   public Path gatewayDirectory() {
     return directory.resolve("gateway");
+  }
+
+  /** The config center's local secrets: the key file it seals secret values with ({@link ConfigCenterSecrets}). */
+  public Path configCenterDirectory() {
+    return directory.resolve("config-center");
   }
 
   /**

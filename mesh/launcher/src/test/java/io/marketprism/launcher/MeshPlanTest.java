@@ -157,6 +157,13 @@ class MeshPlanTest {
   }
 
   @Test
+  void configCenterGetsNatsAndTheWorkspacesSecretKeyFile() {
+    assertThat(MeshPlan.environment(defaults, workspace, service("config-center"), true))
+        .containsEntry("MARKETPRISM_NATS_URL", defaults.natsUrl())
+        .containsEntry("MARKETPRISM_SECRETS_KEYS_FILE", "/ws/config-center/secret-keys");
+  }
+
+  @Test
   void processesStartInfrastructureFirstThenTheCatalogInOrder() {
     List<SupervisedProcess> processes = MeshPlan.processes(defaults, workspace, "1.0", true);
 

@@ -1,12 +1,38 @@
 package io.marketprism.config;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.marketprism.config.access.AccessPolicy;
+import io.marketprism.config.access.AccessRule;
+import io.marketprism.config.access.Action;
+import io.marketprism.config.access.CallerInterceptor;
+import io.marketprism.config.api.ConfigApi;
+import io.marketprism.config.api.OpenWatches;
+import io.marketprism.config.domain.ConfigEntries;
+import io.marketprism.config.domain.GrayReleases;
+import io.marketprism.config.nats.AuditQueries;
+import io.marketprism.config.nats.KvConfigStore;
+import io.marketprism.config.nats.NatsAuditLog;
+import io.marketprism.config.nats.SyncCheckpoints;
+import io.marketprism.config.secrets.SecretCipher;
+import io.marketprism.config.secrets.SecretKeys;
+import io.marketprism.config.sync.SiteSync;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
-import io.marketprism.config.api.ConfigApi;
+import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.NatsConnections;
+import io.nats.client.Connection;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** The config-center service: versioned configuration entries (get/put/delete/list/history/rollback/watch). */
+/**
+ * The config-center service: versioned configuration entries in JetStream key-value (get/put/delete/list/history/
+ * rollback/watch), secrets sealed at rest, access per namespace, every change audited to {@code SYSTEM_EVENTS}.
+ * Start-up fails if NATS cannot be reached or a secret key is malformed.
+ */
 public final class ConfigCenterService extends MarketPrismService<ConfigCenterConfig> {
 
   public ConfigCenterService() {
@@ -14,7 +40,59 @@ public final class ConfigCenterService extends MarketPrismService<ConfigCenterCo
   }
 
   @Override
-  protected List<BindableService> services(ConfigCenterConfig config, ServiceContext ctx) {
-    return List.of(new ConfigApi());
+  protected List<BindableService> services(ConfigCenterConfig config, ServiceContext ctx) throws Exception {
+    Optional<SecretCipher> cipher =
+        SecretKeys.load(config.secrets().keys(), config.secrets().keysFile(), config.secrets().activeKey());
+    Connection nats =
+        ctx.shutdown().register("NATS connection", NatsConnections.connect(config.nats(), name(), ctx.metrics()));
+    // the audit records go to SYSTEM_EVENTS, which must exist even when no broker has started yet
+    DefaultStreams.ensure(nats, config.nats().streams());
+
+    ConfigCenterConfig.Store store = config.store();
+    KvConfigStore kv =
+        new KvConfigStore(
+            nats,
+            new KvConfigStore.Settings(store.bucketPrefix(), store.historyPerKey(), store.fileStorage(), store.replicas()));
+    String auditSubjects = config.audit().subjectPrefix();
+    OpenWatches watches =
+        ctx.shutdown().register("Watch calls", new OpenWatches(ctx.health()::draining, Duration.ofMillis(100)));
+    NatsAuditLog audit = new NatsAuditLog(nats, auditSubjects);
+    ConfigEntries entries = new ConfigEntries(kv, cipher, audit, Clock.systemUTC());
+    GrayReleases grays = new GrayReleases(kv, entries, audit, Clock.systemUTC());
+    SiteSync sync =
+        ctx.shutdown()
+            .register(
+                "site sync",
+                new SiteSync(
+                    config.sync(),
+                    entries,
+                    SyncCheckpoints.open(nats, store.bucketPrefix(), store.fileStorage()),
+                    Clock.systemUTC()));
+    ConfigApi api =
+        new ConfigApi(
+            entries,
+            grays,
+            policy(config.access()),
+            new AuditQueries(nats, auditSubjects),
+            watches,
+            store.maxValueBytes(),
+            sync::status);
+    CallerInterceptor callers =
+        new CallerInterceptor(config.access().gatewayIdentity(), config.access().plaintextIdentity());
+    return List.of(() -> ServerInterceptors.intercept(api, callers));
+  }
+
+  private static AccessPolicy policy(ConfigCenterConfig.Access access) {
+    return new AccessPolicy(
+        access.rules().stream()
+            .map(
+                rule ->
+                    new AccessRule(
+                        rule.namespaces(),
+                        Map.of(
+                            Action.READ, rule.read(),
+                            Action.WRITE, rule.write(),
+                            Action.READ_SECRETS, rule.readSecrets())))
+            .toList());
   }
 }
