@@ -1,5 +1,7 @@
 package io.marketprism.gateway.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -19,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -30,22 +34,38 @@ import java.util.Set;
  * Verifies {@code Authorization: Bearer} JWTs: signature (RS256/ES256 against a JWKS file, HS256 against a shared key
  * file), {@code exp} and {@code nbf} within the clock skew, {@code iss} exact, {@code aud} one of the configured ones,
  * {@code sub} and {@code role} present. Keys are read once at start. Thread-safe.
+ *
+ * <p>A token verified once is remembered (by its whole text, signature included, so only the identical token
+ * matches) with its validity window: a client that sends the same token with every request pays for the signature
+ * and the JSON once, and each later request only has its {@code nbf}/{@code exp} checked against the clock.
  */
 public final class JwtVerifier {
+
+  /** What a verified token said, for the requests that bring it again. */
+  private record Verified(Caller caller, Instant notBefore, Instant expires) {}
+
+  private static final int REMEMBERED_TOKENS = 10_000;
 
   /** The claim that carries the caller's role: {@code reader}, {@code operator} or {@code admin}. */
   public static final String ROLE_CLAIM = "role";
 
   private final List<DefaultJWTProcessor<SecurityContext>> processors = new ArrayList<>();
+  private final Cache<String, Verified> verified =
+      Caffeine.newBuilder().maximumSize(REMEMBERED_TOKENS).expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final Clock clock;
+  private final Duration skew;
 
-  private JwtVerifier() {}
+  private JwtVerifier(Clock clock, Duration skew) {
+    this.clock = clock;
+    this.skew = skew;
+  }
 
   /** A verifier for the keys {@code config} names, or null when it names none. */
   public static JwtVerifier create(SecurityConfig.Jwt config, Clock clock) {
     if (!config.enabled()) {
       return null;
     }
-    JwtVerifier verifier = new JwtVerifier();
+    JwtVerifier verifier = new JwtVerifier(clock, config.clockSkew());
     if (!config.jwksFile().isBlank()) {
       JWKSet keys = readJwks(Path.of(config.jwksFile()));
       verifier.processors.add(
@@ -64,10 +84,28 @@ public final class JwtVerifier {
 
   /** The caller the token names; a message that says what is wrong with it otherwise. */
   public Caller verify(String token) throws AuthenticationException {
+    Verified known = verified.getIfPresent(token);
+    if (known != null) {
+      Instant now = clock.instant();
+      if (!now.isBefore(known.notBefore().minus(skew)) && now.isBefore(known.expires().plus(skew))) {
+        return known.caller();
+      }
+      // outside its window now: verify afresh, which says why it is refused
+      verified.invalidate(token);
+    }
     String failure = "token rejected";
     for (DefaultJWTProcessor<SecurityContext> processor : processors) {
       try {
-        return callerOf(processor.process(token, null));
+        JWTClaimsSet claims = processor.process(token, null);
+        Caller caller = callerOf(claims);
+        Date notBefore = claims.getNotBeforeTime() != null ? claims.getNotBeforeTime() : claims.getIssueTime();
+        verified.put(
+            token,
+            new Verified(
+                caller,
+                notBefore == null ? Instant.EPOCH : notBefore.toInstant(),
+                claims.getExpirationTime().toInstant()));
+        return caller;
       } catch (BadJWTException e) {
         // a claim is wrong: the signature was good, so this key's answer is the one to give
         throw new AuthenticationException("invalid token: " + e.getMessage());

@@ -147,6 +147,18 @@ class GatewayEdgePoliciesTest {
   }
 
   @Test
+  void aTokenSeenBeforeIsStillRefusedOnceItExpires() throws Exception {
+    start();
+    String token = bearer(hs256(claims("alice", "reader").expirationTime(Date.from(clock.instant().plusSeconds(60)))));
+    assertThat(get(TRADES, token).status().code()).isEqualTo(200);
+    assertThat(get(TRADES, token).status().code()).isEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(60 + 31)); // past exp and the 30 s skew
+
+    assertUnauthorized(get(TRADES, token), "expired");
+  }
+
+  @Test
   void missingCredentialsGet401WithAChallengeAndAStatusBody() throws Exception {
     start();
     AggregatedHttpResponse response = get(TRADES);
