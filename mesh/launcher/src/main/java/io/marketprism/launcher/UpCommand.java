@@ -78,14 +78,22 @@ final class UpCommand implements Callable<Integer> {
     new InfrastructureInstaller(System.err).ensureInstalled();
     requireBuilt(config, workspace);
     PortCheck.requireFree(MeshPlan.portClaims(config, mesh));
-    Files.createDirectories(workspace.logDirectory());
-    GatewaySecrets.ensure(workspace);
-    ConfigCenterSecrets.ensure(workspace);
+    prepareWorkspace(workspace);
     Files.deleteIfExists(workspace.stateFile());
     if (!detach) {
       return new SupervisorRun(config, workspace, mesh, System.out).run();
     }
     return startDetached(workspace, out);
+  }
+
+  /**
+   * What the services expect to find in the workspace before they start: the log directory, the gateway's JWT key and
+   * API key file, the config center's secret key. Idempotent: existing files are kept.
+   */
+  static void prepareWorkspace(Workspace workspace) throws IOException {
+    Files.createDirectories(workspace.logDirectory());
+    GatewaySecrets.ensure(workspace);
+    ConfigCenterSecrets.ensure(workspace);
   }
 
   private int alreadyRunning(Workspace workspace, ProcessHandle supervisor, PrintWriter out) {

@@ -36,7 +36,6 @@ import io.marketprism.supervisor.Supervisor;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -250,7 +249,7 @@ class MeshModeTest {
 
   private static Supervisor supervisor(LauncherConfig config, Workspace workspace, boolean mesh)
       throws Exception {
-    Files.createDirectories(workspace.logDirectory());
+    UpCommand.prepareWorkspace(workspace); // as up does: the gateway needs its key files to start
     Supervisor.Builder builder = Supervisor.builder();
     MeshPlan.processes(config, workspace, LauncherVersion.get(), mesh).stream()
         .filter(JavaServiceProcess.class::isInstance)
