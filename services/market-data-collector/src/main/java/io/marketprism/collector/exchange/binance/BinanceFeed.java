@@ -220,6 +220,9 @@ public final class BinanceFeed extends ExchangeFeed {
     if (book == null) {
       book = new BinanceBook(f.symbol, futures);
       books.put(f.symbol, book);
+      if (unclaimedSnapshot != null) {
+        book.snapshotAtHand(); // seeded just below: asking for a snapshot would report a problem that is not
+      }
     }
     book.onUpdate(delta.build(), bookOutput);
     if (unclaimedSnapshot != null) {
