@@ -62,7 +62,7 @@ public final class OkxFeed extends ExchangeFeed {
   private final OkxSymbols symbols = new OkxSymbols();
   private final InstrumentCache instruments = new InstrumentCache(symbols::fromNative, "instrument");
   private final Map<String, SequencedBook> books = new HashMap<>();
-  private final OkxItem item = new OkxItem();
+  private final OkxItem item = new OkxItem(recentStrings);
   private final OkxChecksum checksum = new OkxChecksum();
   private final Trade.Builder trade = Trade.newBuilder();
 
@@ -103,13 +103,13 @@ public final class OkxFeed extends ExchangeFeed {
         p.nextToken();
         switch (name) {
           case "event":
-            envelope.event = JsonReading.text(p, name);
+            envelope.event = JsonReading.repeatedText(p, name, recentStrings);
             break;
           case "arg":
             readArg(p, envelope);
             break;
           case "action":
-            envelope.action = JsonReading.text(p, name);
+            envelope.action = JsonReading.repeatedText(p, name, recentStrings);
             break;
           case "code":
             envelope.code = JsonReading.text(p, name);
@@ -159,15 +159,15 @@ public final class OkxFeed extends ExchangeFeed {
     return frame.length() == 4 && frame.toString().equals("pong");
   }
 
-  private static void readArg(JsonParser p, Envelope envelope) throws IOException, FrameRejectedException {
+  private void readArg(JsonParser p, Envelope envelope) throws IOException, FrameRejectedException {
     JsonReading.expect(p, JsonToken.START_OBJECT, "\"arg\"");
     String name;
     while ((name = p.nextFieldName()) != null) {
       p.nextToken();
       if (name.equals("channel")) {
-        envelope.channel = JsonReading.text(p, name);
+        envelope.channel = JsonReading.repeatedText(p, name, recentStrings);
       } else if (name.equals("instId")) {
-        envelope.argInstId = JsonReading.text(p, name);
+        envelope.argInstId = JsonReading.repeatedText(p, name, recentStrings);
       } else {
         p.skipChildren();
       }
