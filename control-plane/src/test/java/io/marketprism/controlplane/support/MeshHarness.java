@@ -21,6 +21,7 @@ import io.marketprism.common.v1.Endpoint;
 import io.marketprism.controlplane.ControlPlane;
 import io.marketprism.controlplane.health.HealthCheckSettings;
 import io.marketprism.controlplane.snapshot.EnvoySettings;
+import io.marketprism.kit.server.PolicyDenials;
 import io.marketprism.registry.v1.Instance;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -244,7 +245,7 @@ public final class MeshHarness implements AutoCloseable {
     int port = freePort();
     HealthStatusManager health = new HealthStatusManager();
     BackendBehaviour behaviour = new BackendBehaviour();
-    Server server = XdsServerBuilder.forPort(port, XdsServerCredentials.create(fallback))
+    XdsServerBuilder builder = XdsServerBuilder.forPort(port, XdsServerCredentials.create(fallback))
         .overrideBootstrapForTest(bootstrap(service, certificateProviders))
         .addService(new SimpleServiceGrpc.SimpleServiceImplBase() {
           @Override
@@ -266,8 +267,9 @@ public final class MeshHarness implements AutoCloseable {
             response.onCompleted();
           }
         })
-        .addService(health.getHealthService())
-        .build();
+        .addService(health.getHealthService());
+    // as the service kit's XdsServerFactory builds it: policy refusals name the caller and the method
+    Server server = PolicyDenials.buildWith(builder, service);
     // start() blocks until the control plane sends the listener; never wait forever
     CompletableFuture.runAsync(() -> {
       try {

@@ -133,6 +133,17 @@ class MutualTlsTest {
   }
 
   @Test
+  void aRefusalNamesTheCallersIdentityAndTheMethod() throws Exception {
+    ManagedChannel intruder = clientAs("intruder");
+    await().atMost(Duration.ofSeconds(20)).until(() -> codeOf(intruder) != Status.Code.UNAVAILABLE);
+
+    assertThatThrownBy(() -> MeshHarness.call(intruder, Map.of()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+            .isEqualTo("spiffe://marketprism/service/intruder may not call grpc.testing.SimpleService/UnaryRpc"
+                + " (denied by the mesh policy of vault)"));
+  }
+
+  @Test
   void aPlaintextClientIsRefused() {
     ManagedChannel plain = Grpc.newChannelBuilder("127.0.0.1:" + vault.port, InsecureChannelCredentials.create()).build();
     try {

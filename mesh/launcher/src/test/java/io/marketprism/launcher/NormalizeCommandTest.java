@@ -40,6 +40,23 @@ class NormalizeCommandTest {
   }
 
   @Test
+  void aBinanceBookSeededByAnEarlierSnapshotLineReportsNothing() {
+    String frames =
+        String.join(
+            "\n",
+            "{\"lastUpdateId\":162,\"bids\":[[\"0.0024\",\"11\"]],\"asks\":[[\"0.0026\",\"90\"]]}",
+            "{\"e\":\"depthUpdate\",\"E\":1672515782236,\"s\":\"BNBBTC\",\"U\":161,\"u\":165,"
+                + "\"b\":[[\"0.0024\",\"12\"]],\"a\":[]}");
+
+    assertThat(normalize("binance", frames)).isZero();
+
+    assertThat(out.toString(StandardCharsets.UTF_8).split("\n"))
+        .extracting(line -> line.substring(0, line.indexOf(':')))
+        .containsExactly("{\"book_snapshot\"", "{\"book_delta\"");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void unknownExchangeIsAUsageError() {
     assertThat(normalize("kraken", "")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("kraken");

@@ -187,7 +187,7 @@ public final class ServiceKit<C extends ServiceConfig> {
       builder.intercept(outermostFirst.get(i));
     }
     builder.maxInboundMessageSize(config.grpc().maxInboundMessageSize());
-    return builder.build();
+    return factory.build(builder);
   }
 
   /** grpcurl and older tools still ask the v1alpha reflection service; it is deprecated, not gone. */

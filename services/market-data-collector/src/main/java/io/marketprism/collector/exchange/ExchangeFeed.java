@@ -23,6 +23,9 @@ public abstract class ExchangeFeed {
   /** Thread-safe and reusable; parsers it creates recycle their buffers per thread. */
   protected static final JsonFactory JSON = JsonFactory.builder().build();
 
+  /** Symbols, event types, channels and sides as read before: see {@link JsonReading#repeatedText}. */
+  protected final RecentStrings recentStrings = new RecentStrings();
+
   private final String exchange;
   private final FeedListener listener;
   private final FeedCounters counters = new FeedCounters();

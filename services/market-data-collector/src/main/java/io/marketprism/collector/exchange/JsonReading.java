@@ -27,13 +27,26 @@ public final class JsonReading {
       return "";
     }
     if (token == JsonToken.VALUE_STRING) {
-      String text = p.getText();
-      if (text.isEmpty() || Decimals.isPlain(text)) {
-        return text;
+      // checked on the parser's own buffer, so the String is made only once the text is known to be good
+      int length = p.getTextLength();
+      if (length == 0) {
+        return "";
       }
-      throw new FrameRejectedException(RejectReason.BAD_DECIMAL, "field \"" + field + "\" is not a decimal: " + text);
+      char[] chars = p.getTextCharacters();
+      int offset = p.getTextOffset();
+      if (Decimals.isPlain(chars, offset, length)) {
+        return new String(chars, offset, length);
+      }
+      throw new FrameRejectedException(RejectReason.BAD_DECIMAL,
+          "field \"" + field + "\" is not a decimal: " + p.getText());
     }
     if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      char[] chars = p.getTextCharacters();
+      int offset = p.getTextOffset();
+      int length = p.getTextLength();
+      if (Decimals.isPlain(chars, offset, length)) {
+        return new String(chars, offset, length);
+      }
       String plain = Decimals.plainFromJsonNumber(p.getText());
       if (plain != null) {
         return plain;
@@ -61,6 +74,18 @@ public final class JsonReading {
       }
     }
     throw new FrameRejectedException(RejectReason.BAD_NUMBER, "field \"" + field + "\" is not an integer: " + token);
+  }
+
+  /**
+   * As {@link #text}, for values that repeat from frame to frame (symbols, event types, channels, sides): a string
+   * value read recently comes back from {@code recent} instead of being allocated again.
+   */
+  public static String repeatedText(JsonParser p, String field, RecentStrings recent)
+      throws IOException, FrameRejectedException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      return recent.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+    return text(p, field);
   }
 
   /** Text of a string, or the literal of a number or boolean (ids are sometimes numbers). */

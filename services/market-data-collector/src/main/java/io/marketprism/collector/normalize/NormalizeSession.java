@@ -24,9 +24,11 @@ import java.util.Optional;
  * per normalized event: the proto3 JSON of {@link MarketEvent} with proto field names
  * ({@code {"trade":{...}}}, {@code {"book_snapshot":{...}}}, ...).
  *
- * <p>To stderr, as {@code line N: <reason>}: frames it cannot use, sequence gaps, checksum mismatches and
- * updates that wait for a snapshot. Control frames (subscription acks, pongs, heartbeats) and blank lines
- * are skipped silently.
+ * <p>To stderr, as {@code line N: <reason>}: frames it cannot use, sequence gaps, checksum mismatches, stale
+ * snapshots and updates skipped for want of a snapshot (OKX, Deribit). Only real problems: Binance depth
+ * updates that wait for a REST snapshot line are buffered, not lost, so they are reported only if no snapshot
+ * line seeded their book by the end of the input. Control frames (subscription acks, pongs, heartbeats) and
+ * blank lines are skipped silently.
  *
  * <p>Book snapshots: OKX and Deribit send theirs in-stream, so their lines are enough. Binance's comes
  * from REST: put the answer of {@code GET /api/v3/depth} (or {@code /fapi/v1/depth}) on a line of its
@@ -52,6 +54,8 @@ public final class NormalizeSession {
   private final PrintStream err;
   private final Clock clock;
   private long lineNumber;
+  /** Binance buffers updates until a snapshot: its routine request for one is not a problem to report. */
+  private boolean snapshotRequestsAreRoutine;
 
   private NormalizeSession(PrintStream out, PrintStream err, Clock clock) {
     this.out = out;
@@ -83,6 +87,7 @@ public final class NormalizeSession {
 
   private int normalize(Exchange exchange, BufferedReader in) {
     ExchangeFeed feed = exchange.newFeed(new Printer());
+    snapshotRequestsAreRoutine = feed instanceof BinanceFeed;
     try {
       String line;
       while ((line = in.readLine()) != null) {
@@ -131,6 +136,9 @@ public final class NormalizeSession {
 
     @Override
     public void resyncNeeded(String exchange, String nativeSymbol, ResyncReason reason, String detail) {
+      if (reason == ResyncReason.NO_SNAPSHOT && snapshotRequestsAreRoutine) {
+        return; // books still unseeded when the input ends are reported then
+      }
       err.println("line " + lineNumber + ": " + describe(reason) + detail);
     }
   }

@@ -1,5 +1,7 @@
 package io.marketprism.collector.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.collector.book.ResyncReason;
 import io.marketprism.collector.exchange.ExchangeFeed;
@@ -25,12 +27,14 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Normalization throughput per exchange in frames/s on one thread, next to the floor any parser pays:
  * {@code ObjectMapper.readTree} of the same frames ({@code *Tree} benchmarks). Compare each pair by its
- * ratio in the same run. See BENCHMARKS.md for the command.
+ * ratio in the same run; {@code binanceTradeStream} is the lower floor of a bare streaming parse.
+ * {@link NormalizeRatios} runs them and prints the ratios. See BENCHMARKS.md for the command.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class NormalizeBenchmark {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   /** Sends events into the blackhole; a reject or resync would mean the benchmark measures the wrong path. */
   static final class SinkListener implements FeedListener {
@@ -154,6 +158,21 @@ public class NormalizeBenchmark {
   @Benchmark
   public Object binanceTradeTree(BinanceTrades state) throws IOException {
     return MAPPER.readTree(state.nextFrame());
+  }
+
+  /**
+   * The floor under any JSON parser: Jackson's streaming parser walking every token of the same frames, building
+   * nothing (no tree, no strings, no event).
+   */
+  @Benchmark
+  public int binanceTradeStream(BinanceTrades state) throws IOException {
+    int tokens = 0;
+    try (JsonParser parser = JSON.createParser(state.nextFrame())) {
+      while (parser.nextToken() != null) {
+        tokens++;
+      }
+    }
+    return tokens;
   }
 
   @Benchmark

@@ -14,12 +14,19 @@ class DecimalsTest {
   @ValueSource(strings = {"0", "42219.9", "0.00010000", "-0.0001", "100"})
   void plainDecimalsAreAccepted(String text) {
     assertThat(Decimals.isPlain(text)).isTrue();
+    assertThat(Decimals.isPlain(inBuffer(text), 2, text.length())).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "-", ".5", "5.", "1e5", "+1", "1,000", "1.2.3", " 1", "NaN"})
   void anythingElseIsNotAPlainDecimal(String text) {
     assertThat(Decimals.isPlain(text)).isFalse();
+    assertThat(Decimals.isPlain(inBuffer(text), 2, text.length())).isFalse();
+  }
+
+  /** {@code text} inside a larger buffer, as a parser holds it: the bounds must be respected. */
+  private static char[] inBuffer(String text) {
+    return ("9." + text + "5").toCharArray();
   }
 
   @ParameterizedTest
@@ -45,6 +52,8 @@ class DecimalsTest {
   @CsvSource({
       "100, 100.0, 0", "9.5, 10, -1", "0.001, 0.0009, 1", "-1, 0, -1", "-0, 0, 0", "-2.5, -2.45, -1",
       "00012, 12.000, 0", "42219.9, 42219.90000001, -1",
+      // same shape (length and point), the book's common case
+      "42219.90, 42219.09, 1", "099.9, 100.5, -1", "0.0024, 0.0022, 1", "1234, 1234, 0",
   })
   void comparesPlainDecimalsByValue(String a, String b, int expected) {
     assertThat(Integer.signum(Decimals.compare(a, b))).isEqualTo(expected);
@@ -57,6 +66,18 @@ class DecimalsTest {
     for (int i = 0; i < 20_000; i++) {
       String a = randomDecimal(random);
       String b = randomDecimal(random);
+      assertThat(Integer.signum(Decimals.compare(a, b)))
+          .as("%s vs %s", a, b)
+          .isEqualTo(new BigDecimal(a).compareTo(new BigDecimal(b)));
+    }
+  }
+
+  @Test
+  void orderAgreesWithBigDecimalOnRandomDecimalsOfOneShape() {
+    Random random = new Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      String a = String.format("%05d.%03d", random.nextInt(100_000), random.nextInt(1000));
+      String b = String.format("%05d.%03d", random.nextInt(100_000), random.nextInt(1000));
       assertThat(Integer.signum(Decimals.compare(a, b)))
           .as("%s vs %s", a, b)
           .isEqualTo(new BigDecimal(a).compareTo(new BigDecimal(b)));

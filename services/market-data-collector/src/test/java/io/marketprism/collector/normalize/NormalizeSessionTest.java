@@ -65,8 +65,36 @@ class NormalizeSessionTest {
     assertThat(stdout()).extracting(line -> line.substring(2, line.indexOf('"', 2)))
         .containsExactly("book_snapshot", "book_delta", "book_snapshot", "book_delta", "book_delta");
     assertThat(stdout().get(0)).contains("\"last_sequence\":\"160\"");
-    assertThat(stderr()).anySatisfy(line -> assertThat(line).isEqualTo(
-        "line 3: sequence gap: BNBBTC: expected U=162, got U=165"));
+    assertThat(stderr()).containsExactly("line 3: sequence gap: BNBBTC: expected U=162, got U=165");
+  }
+
+  @Test
+  void aBinanceSnapshotLineBeforeTheUpdatesIsNoProblemToReport() {
+    List<String> happy = Frames.lines("binance/depth-spot-happy.jsonl");
+    int code = run("binance", String.join("\n", happy.get(2), happy.get(0), happy.get(1), happy.get(3)));
+
+    assertThat(code).isZero();
+    assertThat(stdout()).extracting(line -> line.substring(2, line.indexOf('"', 2)))
+        .containsExactly("book_snapshot", "book_delta", "book_delta");
+    assertThat(stderr()).isEmpty();
+  }
+
+  @Test
+  void binanceUpdatesBufferedUntilALaterSnapshotLineAreNoProblemEither() {
+    int code = run("binance", String.join("\n", Frames.lines("binance/depth-spot-happy.jsonl")));
+
+    assertThat(code).isZero();
+    assertThat(stdout()).hasSize(3);
+    assertThat(stderr()).isEmpty();
+  }
+
+  @Test
+  void okxUpdatesSkippedForWantOfASnapshotAreStillReported() {
+    List<String> books = Frames.lines("okx/books-legacy-happy.jsonl");
+    run("okx", books.get(2));
+
+    assertThat(stdout()).isEmpty();
+    assertThat(stderr()).containsExactly("line 1: BTC-USDT: update before any snapshot, skipped");
   }
 
   @Test

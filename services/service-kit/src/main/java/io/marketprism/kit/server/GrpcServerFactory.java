@@ -21,6 +21,11 @@ public interface GrpcServerFactory {
   /** A builder listening as {@code grpc} says; {@code serviceName} is for factories that need an identity. */
   ServerBuilder<?> newServerBuilder(String serviceName, GrpcConfig grpc);
 
+  /** Builds the server from the builder {@link #newServerBuilder} returned, once the kit has configured it. */
+  default Server build(ServerBuilder<?> builder) {
+    return builder.build();
+  }
+
   /** Starts the built server; a factory whose servers may wait on something outside bounds the wait here. */
   default Server start(Server server) throws IOException {
     return server.start();

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The mesh's server: {@code XdsServerBuilder} on {@code grpc.port}, taking its listener — TLS mode, client
  * certificate requirement, RBAC — from the control plane; with no TLS in the listener (policy DISABLE) it serves
- * plaintext. Beside it, a plaintext {@code grpc.health.v1} port for the control plane's health checks, since the
+ * plaintext. RBAC refusals name the caller and the method ({@link PolicyDenials}). Beside it, a plaintext {@code grpc.health.v1} port for the control plane's health checks, since the
  * main port may require a mesh certificate.
  *
  * <p>{@code XdsServerBuilder} names its listener after the port it serves, so the port must be known up front:
@@ -35,6 +35,7 @@ public final class XdsServerFactory implements GrpcServerFactory {
 
   private final MeshConfig mesh;
   private volatile String healthHost = "127.0.0.1";
+  private volatile String serviceName = "this service";
 
   public XdsServerFactory(MeshConfig mesh) {
     this.mesh = mesh;
@@ -43,8 +44,15 @@ public final class XdsServerFactory implements GrpcServerFactory {
   @Override
   public ServerBuilder<?> newServerBuilder(String serviceName, GrpcConfig grpc) {
     healthHost = grpc.host();
+    this.serviceName = serviceName;
     int port = grpc.port() != 0 ? grpc.port() : freePort();
     return XdsServerBuilder.forPort(port, XdsServerCredentials.create(InsecureServerCredentials.create()));
+  }
+
+  /** With the mesh policy's refusals explained (who may not call what), outside the RBAC filter. */
+  @Override
+  public Server build(ServerBuilder<?> builder) {
+    return PolicyDenials.buildWith((XdsServerBuilder) builder, serviceName);
   }
 
   /** Starts {@code server}, failing with a clear message if the control plane sends no listener in time. */

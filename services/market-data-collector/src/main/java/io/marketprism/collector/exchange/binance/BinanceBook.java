@@ -67,6 +67,14 @@ final class BinanceBook {
     return book;
   }
 
+  /**
+   * A snapshot for this book is already at hand (normalize's REST snapshot line came before the book's first
+   * update): buffer updates for it without asking for another.
+   */
+  void snapshotAtHand() {
+    snapshotRequested = true;
+  }
+
   /** Forgets the sync state; the next update asks for a snapshot again. */
   void reset() {
     synced = false;

@@ -59,7 +59,7 @@ public final class BinanceFeed extends ExchangeFeed {
   private final Map<String, Instrument> spotInstruments = new HashMap<>();
   private final Map<String, Instrument> futuresInstruments = new HashMap<>();
   private final Map<String, BinanceBook> books = new LinkedHashMap<>();
-  private final BinanceFields fields = new BinanceFields();
+  private final BinanceFields fields = new BinanceFields(recentStrings);
   private final Trade.Builder trade = Trade.newBuilder().setExchange(EXCHANGE);
   private final BinanceBook.Output bookOutput = new BookOutput();
   private BookSnapshot unclaimedSnapshot;
@@ -220,6 +220,9 @@ public final class BinanceFeed extends ExchangeFeed {
     if (book == null) {
       book = new BinanceBook(f.symbol, futures);
       books.put(f.symbol, book);
+      if (unclaimedSnapshot != null) {
+        book.snapshotAtHand(); // seeded just below: asking for a snapshot would report a problem that is not
+      }
     }
     book.onUpdate(delta.build(), bookOutput);
     if (unclaimedSnapshot != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.marketprism.collector.exchange.FrameRejectedException;
 import io.marketprism.collector.exchange.JsonReading;
+import io.marketprism.collector.exchange.RecentStrings;
 import io.marketprism.collector.exchange.RejectReason;
 import io.marketprism.marketdata.v1.Level;
 import java.io.IOException;
@@ -50,6 +51,11 @@ final class BinanceFields {
   String errorCode;
   String errorMessage;
   BinanceFields order; // forceOrder's "o" object
+  private final RecentStrings recent;
+
+  BinanceFields(RecentStrings recent) {
+    this.recent = recent;
+  }
 
   void reset() {
     event = null;
@@ -101,13 +107,13 @@ final class BinanceFields {
           read(p);
           break;
         case "e":
-          event = JsonReading.text(p, name);
+          event = JsonReading.repeatedText(p, name, recent);
           break;
         case "E":
           eventTime = JsonReading.integer(p, name);
           break;
         case "s":
-          symbol = JsonReading.text(p, name);
+          symbol = JsonReading.repeatedText(p, name, recent);
           break;
         case "t":
           tradeId = JsonReading.text(p, name);
@@ -177,7 +183,7 @@ final class BinanceFields {
           indexPrice = JsonReading.decimal(p, name);
           break;
         case "S":
-          side = JsonReading.text(p, name);
+          side = JsonReading.repeatedText(p, name, recent);
           break;
         case "ap":
           averagePrice = JsonReading.decimal(p, name);
@@ -185,7 +191,7 @@ final class BinanceFields {
         case "o":
           if (value == JsonToken.START_OBJECT) {
             if (order == null) {
-              order = new BinanceFields();
+              order = new BinanceFields(recent);
               order.reset();
             }
             order.read(p);
@@ -200,7 +206,7 @@ final class BinanceFields {
           openInterest = JsonReading.decimal(p, name);
           break;
         case "symbol":
-          symbol = JsonReading.text(p, name);
+          symbol = JsonReading.repeatedText(p, name, recent);
           break;
         case "time":
           time = JsonReading.integer(p, name);

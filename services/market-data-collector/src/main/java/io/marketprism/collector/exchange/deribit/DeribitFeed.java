@@ -58,7 +58,7 @@ public final class DeribitFeed extends ExchangeFeed {
   private final DeribitSymbols symbols = new DeribitSymbols();
   private final InstrumentCache instruments = new InstrumentCache(symbols::fromNative, "instrument");
   private final Map<String, SequencedBook> books = new HashMap<>();
-  private final DeribitItem item = new DeribitItem();
+  private final DeribitItem item = new DeribitItem(recentStrings);
   private final Trade.Builder trade = Trade.newBuilder();
 
   public DeribitFeed(FeedListener listener) {
@@ -89,7 +89,7 @@ public final class DeribitFeed extends ExchangeFeed {
         p.nextToken();
         switch (name) {
           case "method":
-            method = JsonReading.text(p, name);
+            method = JsonReading.repeatedText(p, name, recentStrings);
             break;
           case "result":
             hasResult = true;
@@ -104,7 +104,7 @@ public final class DeribitFeed extends ExchangeFeed {
               p.nextToken();
               switch (name) {
                 case "channel":
-                  channel = JsonReading.text(p, name);
+                  channel = JsonReading.repeatedText(p, name, recentStrings);
                   break;
                 case "type":
                   heartbeatType = JsonReading.text(p, name);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.marketprism.collector.exchange.FrameRejectedException;
 import io.marketprism.collector.exchange.JsonReading;
+import io.marketprism.collector.exchange.RecentStrings;
 import io.marketprism.collector.exchange.RejectReason;
 import io.marketprism.marketdata.v1.Level;
 import java.io.IOException;
@@ -43,6 +44,12 @@ final class DeribitItem {
   String currentFunding;
   String openInterest;
 
+  private final RecentStrings recent;
+
+  DeribitItem(RecentStrings recent) {
+    this.recent = recent;
+  }
+
   void reset() {
     instrument = null;
     tradeId = null;
@@ -76,13 +83,13 @@ final class DeribitItem {
       p.nextToken();
       switch (name) {
         case "instrument_name":
-          instrument = JsonReading.text(p, name);
+          instrument = JsonReading.repeatedText(p, name, recent);
           break;
         case "trade_id":
           tradeId = JsonReading.text(p, name);
           break;
         case "direction":
-          direction = JsonReading.text(p, name);
+          direction = JsonReading.repeatedText(p, name, recent);
           break;
         case "price":
           price = JsonReading.decimal(p, name);

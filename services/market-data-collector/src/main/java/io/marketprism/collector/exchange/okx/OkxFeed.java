@@ -48,6 +48,8 @@ import java.util.Map;
  * {@code seqId}, and after applying it the CRC32 of the top 25 levels must equal the exchange's
  * {@code checksum} ({@link OkxChecksum}). The checksum is verified before anything is emitted, so a bad
  * update never leaves the feed; the book then waits for a new snapshot (the connection resubscribes).
+ * Frames from before OKX added {@code seqId}/{@code prevSeqId} (2023, still found in recordings) carry only the
+ * checksum: the book is then validated by the checksum alone, and its events carry no sequence fields.
  * Control frames: {@code pong}, {@code {"event":"subscribe"|"unsubscribe"|"notice"|"channel-conn-count"}};
  * {@code {"event":"error"}} is counted as an exchange-error reject.
  *
@@ -60,7 +62,7 @@ public final class OkxFeed extends ExchangeFeed {
   private final OkxSymbols symbols = new OkxSymbols();
   private final InstrumentCache instruments = new InstrumentCache(symbols::fromNative, "instrument");
   private final Map<String, SequencedBook> books = new HashMap<>();
-  private final OkxItem item = new OkxItem();
+  private final OkxItem item = new OkxItem(recentStrings);
   private final OkxChecksum checksum = new OkxChecksum();
   private final Trade.Builder trade = Trade.newBuilder();
 
@@ -101,13 +103,13 @@ public final class OkxFeed extends ExchangeFeed {
         p.nextToken();
         switch (name) {
           case "event":
-            envelope.event = JsonReading.text(p, name);
+            envelope.event = JsonReading.repeatedText(p, name, recentStrings);
             break;
           case "arg":
             readArg(p, envelope);
             break;
           case "action":
-            envelope.action = JsonReading.text(p, name);
+            envelope.action = JsonReading.repeatedText(p, name, recentStrings);
             break;
           case "code":
             envelope.code = JsonReading.text(p, name);
@@ -157,15 +159,15 @@ public final class OkxFeed extends ExchangeFeed {
     return frame.length() == 4 && frame.toString().equals("pong");
   }
 
-  private static void readArg(JsonParser p, Envelope envelope) throws IOException, FrameRejectedException {
+  private void readArg(JsonParser p, Envelope envelope) throws IOException, FrameRejectedException {
     JsonReading.expect(p, JsonToken.START_OBJECT, "\"arg\"");
     String name;
     while ((name = p.nextFieldName()) != null) {
       p.nextToken();
       if (name.equals("channel")) {
-        envelope.channel = JsonReading.text(p, name);
+        envelope.channel = JsonReading.repeatedText(p, name, recentStrings);
       } else if (name.equals("instId")) {
-        envelope.argInstId = JsonReading.text(p, name);
+        envelope.argInstId = JsonReading.repeatedText(p, name, recentStrings);
       } else {
         p.skipChildren();
       }
@@ -284,7 +286,8 @@ public final class OkxFeed extends ExchangeFeed {
     if (!item.hasBids || !item.hasAsks) {
       throw JsonReading.missing(item.hasBids ? "asks" : "bids");
     }
-    if (item.seqId == OkxItem.ABSENT) {
+    if (item.seqId == OkxItem.ABSENT && !item.hasChecksum) {
+      // neither the sequence ids nor the older frames' checksum: nothing would tell a gap from a good book
       throw JsonReading.missing("seqId");
     }
     SequencedBook book = books.computeIfAbsent(item.instId, id -> new SequencedBook());
@@ -314,10 +317,11 @@ public final class OkxFeed extends ExchangeFeed {
       }
       return;
     }
-    if (item.prevSeqId == OkxItem.ABSENT) {
+    boolean sequenced = item.seqId != OkxItem.ABSENT;
+    if (sequenced && item.prevSeqId == OkxItem.ABSENT) {
       throw JsonReading.missing("prevSeqId");
     }
-    if (!book.isFollowedBy(item.prevSeqId)) {
+    if (sequenced && !book.isFollowedBy(item.prevSeqId)) {
       long expected = book.lastSequence();
       book.reset();
       requestResync(item.instId, ResyncReason.SEQUENCE_GAP,
@@ -339,9 +343,10 @@ public final class OkxFeed extends ExchangeFeed {
         .addAllBids(item.bids)
         .addAllAsks(item.asks)
         .setExchangeTimeNs(time(item.ts, "ts"))
-        .setReceiveTimeNs(receiveTimeNs)
-        .setLastSequence(item.seqId)
-        .setPrevSequence(item.prevSeqId);
+        .setReceiveTimeNs(receiveTimeNs);
+    if (sequenced) {
+      delta.setLastSequence(item.seqId).setPrevSequence(item.prevSeqId);
+    }
     if (item.hasChecksum) {
       delta.setChecksum(item.checksum);
     }
@@ -359,7 +364,8 @@ public final class OkxFeed extends ExchangeFeed {
     }
     book.reset();
     requestResync(item.instId, ResyncReason.CHECKSUM_MISMATCH, instrument.getNativeSymbol()
-        + ": checksum " + item.checksum + " from OKX, " + local + " computed at seqId " + item.seqId);
+        + ": checksum " + item.checksum + " from OKX, " + local + " computed"
+        + (item.seqId == OkxItem.ABSENT ? " (frame without seqId)" : " at seqId " + item.seqId));
     return false;
   }
 

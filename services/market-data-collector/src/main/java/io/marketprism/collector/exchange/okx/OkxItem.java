@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.marketprism.collector.exchange.FrameRejectedException;
 import io.marketprism.collector.exchange.JsonReading;
+import io.marketprism.collector.exchange.RecentStrings;
 import io.marketprism.collector.exchange.RejectReason;
 import io.marketprism.marketdata.v1.Level;
 import java.io.IOException;
@@ -45,6 +46,12 @@ final class OkxItem {
   /** liquidation-orders: each detail's side, bankruptcy price, size and time, flattened four by four. */
   final List<String> liquidations = new ArrayList<>();
 
+  private final RecentStrings recent;
+
+  OkxItem(RecentStrings recent) {
+    this.recent = recent;
+  }
+
   void reset() {
     instId = null;
     tradeId = null;
@@ -81,7 +88,7 @@ final class OkxItem {
       p.nextToken();
       switch (name) {
         case "instId":
-          instId = JsonReading.text(p, name);
+          instId = JsonReading.repeatedText(p, name, recent);
           break;
         case "tradeId":
           tradeId = JsonReading.text(p, name);
@@ -93,7 +100,7 @@ final class OkxItem {
           size = JsonReading.decimal(p, name);
           break;
         case "side":
-          side = JsonReading.text(p, name);
+          side = JsonReading.repeatedText(p, name, recent);
           break;
         case "ts":
           ts = JsonReading.integer(p, name);

@@ -96,6 +96,20 @@ class BinanceFeedTest {
   }
 
   @Test
+  void aSnapshotLineBeforeTheFirstUpdateSeedsTheBookWithoutAskingForAnother() {
+    List<String> happy = Frames.lines("binance/depth-spot-happy.jsonl");
+    for (String line : List.of(happy.get(2), happy.get(0), happy.get(1), happy.get(3))) {
+      feed.handle(line, RECEIVE_NS);
+    }
+
+    assertThat(listener.rejects).isEmpty();
+    assertThat(listener.resyncs).isEmpty();
+    assertThat(listener.events).extracting(BinanceFeedTest::sequence)
+        .containsExactly("snapshot 162", "delta 165", "delta 168");
+    assertThat(feed.booksAwaitingSnapshot()).isEmpty();
+  }
+
+  @Test
   void keepsTheLocalBookExactlyAsTheExchangeDefinesIt() {
     Frames.feed(feed, "binance/depth-spot-happy.jsonl");
 

@@ -99,6 +99,51 @@ class OkxFeedTest {
   }
 
   @Test
+  void booksWithoutSequenceIdsAreValidatedByTheirChecksumAlone() {
+    // OKX's frames from before seqId/prevSeqId existed (2023 and earlier recordings)
+    Frames.feed(feed, "okx/books-legacy-happy.jsonl");
+
+    assertThat(listener.rejects).isEmpty();
+    assertThat(listener.resyncs).isEmpty();
+    assertThat(listener.events).extracting(MarketEvent::getEventCase).containsExactly(
+        MarketEvent.EventCase.BOOK_SNAPSHOT, MarketEvent.EventCase.BOOK_DELTA, MarketEvent.EventCase.BOOK_DELTA);
+    BookSnapshot snapshot = listener.events.get(0).getBookSnapshot();
+    assertThat(snapshot.hasLastSequence()).isFalse();
+    assertThat(snapshot.getChecksum()).isEqualTo(-2106650707);
+    BookDelta first = listener.events.get(1).getBookDelta();
+    assertThat(first.hasLastSequence()).isFalse();
+    assertThat(first.hasPrevSequence()).isFalse();
+    assertThat(first.getChecksum()).isEqualTo(1254749871);
+    assertThat(first.getAsksList()).extracting(l -> l.getPrice() + "@" + l.getAmount()).containsExactly("8477.1@7");
+    assertThat(listener.events.get(2).getBookDelta().getChecksum()).isEqualTo(87845770);
+  }
+
+  @Test
+  void checksumMismatchWithoutSequenceIdsResyncsAndPublishesNothingUntilANewSnapshot() {
+    Frames.feed(feed, "okx/books-legacy-bad-checksum.jsonl");
+
+    assertThat(listener.faults()).singleElement().satisfies(resync -> {
+      assertThat(resync.reason()).isEqualTo(ResyncReason.CHECKSUM_MISMATCH);
+      assertThat(resync.detail()).contains("checksum 123456789 from OKX, 1254749871 computed (frame without seqId)");
+    });
+    assertThat(listener.events).extracting(e -> e.getEventCase() + " " + e.getBookSnapshot().getExchangeTimeNs())
+        .containsExactly("BOOK_SNAPSHOT 1597026383085000000", "BOOK_SNAPSHOT 1597026383485000000");
+    assertThat(feed.counters().resyncs(ResyncReason.CHECKSUM_MISMATCH)).isEqualTo(1);
+  }
+
+  @Test
+  void aBookFrameWithNeitherSequenceIdsNorChecksumIsRejected() {
+    String snapshot = Frames.lines("okx/books-legacy-happy.jsonl").get(1).replaceAll(",\"checksum\":-?\\d+", "");
+    feed.handle(snapshot, RECEIVE_NS);
+
+    assertThat(listener.events).isEmpty();
+    assertThat(listener.rejects).singleElement().satisfies(reject -> {
+      assertThat(reject.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+      assertThat(reject.detail()).contains("missing field \"seqId\"");
+    });
+  }
+
+  @Test
   void resyncsBookAfterSequenceGap() {
     Frames.feed(feed, "okx/books-gap.jsonl");
 
