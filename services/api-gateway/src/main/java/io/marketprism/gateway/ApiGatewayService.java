@@ -27,7 +27,8 @@ public final class ApiGatewayService extends MarketPrismService<ApiGatewayConfig
     GatewayEdgePolicies policies =
         GatewayEdgePolicies.create(config.security(), config.traffic(), ctx.metrics(), Clock.systemUTC());
     UpstreamChannels channels = new UpstreamChannels(ctx.channels(), Upstream.ALL);
-    Server http = GatewayServer.start(config, Upstream.ALL, channels, policies, ctx.health(), ctx.metrics());
+    Server http = GatewayServer.start(
+            config, Upstream.ALL, channels, policies, ctx.health(), ctx.metrics(), ctx.openTelemetry());
     ctx.shutdown().register("http endpoint", () -> http.stop().join());
     return List.of();
   }

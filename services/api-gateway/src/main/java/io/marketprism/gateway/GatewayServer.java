@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.docs.DocService;
@@ -15,16 +16,19 @@ import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.marketprism.gateway.openapi.OpenApiDocument;
 import io.marketprism.gateway.policy.JsonStatusPages;
+import io.marketprism.gateway.policy.RequestTracing;
 import io.marketprism.gateway.routing.Routing;
 import io.marketprism.gateway.routing.Upstream;
 import io.marketprism.gateway.routing.UpstreamChannels;
 import io.marketprism.gateway.routing.UpstreamHealth;
 import io.marketprism.gateway.stream.StreamRoutes;
 import io.marketprism.kit.health.ServiceHealth;
+import io.opentelemetry.api.OpenTelemetry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The users' door, on one HTTP port, read top to bottom: every upstream's gRPC methods (native gRPC, gRPC-Web,
@@ -48,7 +52,8 @@ public final class GatewayServer {
       UpstreamChannels channels,
       EdgePolicies policies,
       ServiceHealth health,
-      PrometheusRegistry metrics) {
+      PrometheusRegistry metrics,
+      OpenTelemetry openTelemetry) {
     ServerBuilder server = Server.builder();
     InetSocketAddress address = new InetSocketAddress(config.http().host(), config.http().port());
     if (config.http().tls().enabled()) {
@@ -58,6 +63,10 @@ public final class GatewayServer {
     }
     policies.configureServer(server);
     server.errorHandler(new JsonStatusPages());
+
+    // every route, outermost first: the request's trace, then the edge policies
+    RequestTracing tracing = new RequestTracing(openTelemetry);
+    Function<HttpService, HttpService> edge = routes -> tracing.decorate(policies.decorate(routes));
 
     Routing routing = new Routing(config.routing());
     GrpcServiceBuilder grpc =
@@ -84,7 +93,7 @@ public final class GatewayServer {
       grpc.addService(
           ServerInterceptors.intercept(routing.proxy(upstream, channels.of(upstream)), policies.grpcInterceptors()));
     }
-    server.service(grpc.build(), policies::decorate);
+    server.service(grpc.build(), edge);
 
     StreamRoutes.of(
             upstreams,
@@ -93,17 +102,17 @@ public final class GatewayServer {
             config.routing().streamBuffer(),
             config.routing().streamHeartbeat(),
             metrics)
-        .bind(server, policies);
+        .bind(server, edge);
     UpstreamHealth upstreamHealth = new UpstreamHealth(upstreams, channels, health, config.routing().healthTimeout());
     upstreamHealth.warmUp();
-    server.service("/healthz", policies.decorate(upstreamHealth));
-    server.serviceUnder("/docs", policies.decorate(DocService.builder().build()));
+    server.service("/healthz", edge.apply(upstreamHealth));
+    server.serviceUnder("/docs", edge.apply(DocService.builder().build()));
     String openApi =
         OpenApiDocument.generate("MarketPrism", version(), upstreams.stream().map(Upstream::protoDescriptor).toList())
             .toJsonString();
     server.service(
         "/openapi.json",
-        policies.decorate((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi)));
+        edge.apply((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi)));
 
     Server built = server.build();
     built.start().join();

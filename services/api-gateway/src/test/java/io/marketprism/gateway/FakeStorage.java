@@ -42,9 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeStorage implements AutoCloseable {
 
   /** What one call brought with it. */
-  record Seen(Object request, String caller, Long deadlineMillis) {}
+  record Seen(Object request, String caller, Long deadlineMillis, String traceparent) {}
 
   static final Context.Key<String> CALLER = Context.key("caller");
+  static final Context.Key<String> TRACEPARENT = Context.key("traceparent");
+  private static final Metadata.Key<String> TRACEPARENT_HEADER =
+      Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
   final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
   final CountDownLatch hanging = new CountDownLatch(1);
@@ -148,7 +151,11 @@ final class FakeStorage implements AutoCloseable {
   private void record(Object request) {
     Deadline deadline = Context.current().getDeadline();
     seen.add(
-        new Seen(request, CALLER.get(), deadline == null ? null : deadline.timeRemaining(TimeUnit.MILLISECONDS)));
+        new Seen(
+            request,
+            CALLER.get(),
+            deadline == null ? null : deadline.timeRemaining(TimeUnit.MILLISECONDS),
+            TRACEPARENT.get()));
   }
 
   static Trade trade(String symbol, int id) {
@@ -168,13 +175,18 @@ final class FakeStorage implements AutoCloseable {
     server.shutdownNow();
   }
 
-  /** Puts the {@code x-marketprism-caller} header in the context, for {@link #record}. */
+  /** Puts the {@code x-marketprism-caller} and {@code traceparent} headers in the context, for {@link #record}. */
   private static final class CallerCapture implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       return Contexts.interceptCall(
-          Context.current().withValue(CALLER, headers.get(Caller.GRPC_METADATA_KEY)), call, headers, next);
+          Context.current()
+              .withValue(CALLER, headers.get(Caller.GRPC_METADATA_KEY))
+              .withValue(TRACEPARENT, headers.get(TRACEPARENT_HEADER)),
+          call,
+          headers,
+          next);
     }
   }
 }

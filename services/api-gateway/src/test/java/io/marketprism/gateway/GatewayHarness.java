@@ -18,7 +18,12 @@ import io.marketprism.kit.config.ConfigLoader;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.marketprism.observability.Telemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -43,6 +48,8 @@ public final class GatewayHarness implements AutoCloseable {
   public final RunningService service;
   public final int httpPort;
   public final PrometheusRegistry metrics = new PrometheusRegistry();
+  /** The spans the gateway ended. */
+  public final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final byte[] key = new byte[32];
 
   public GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings) throws Exception {
@@ -71,7 +78,15 @@ public final class GatewayHarness implements AutoCloseable {
     ApiGatewayConfig config = ConfigLoader.load(ApiGatewayConfig.class, file, env);
     service =
         ServiceKit.builder(new ApiGatewayService(), config)
-            .telemetry(Telemetry.of("api-gateway", OpenTelemetrySdk.builder().build(), metrics))
+            .telemetry(
+                Telemetry.of(
+                    "api-gateway",
+                    OpenTelemetrySdk.builder()
+                        .setTracerProvider(
+                            SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                        .build(),
+                    metrics))
             .start();
   }
 

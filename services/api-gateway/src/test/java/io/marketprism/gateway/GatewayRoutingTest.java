@@ -101,6 +101,38 @@ class GatewayRoutingTest {
   }
 
   @Test
+  void restCallIsTracedFromTheCallerThroughTheGatewayToTheService() throws Exception {
+    String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String callerSpan = "00f067aa0ba902b7";
+    AggregatedHttpResponse response =
+        gateway.client().execute(RequestHeaders.builder(HttpMethod.GET, "/v1/trades/binance/BTC-USDT?limit=1")
+            .set(HttpHeaderNames.AUTHORIZATION, gateway.bearer("reader"))
+            .set("traceparent", "00-" + callerTrace + "-" + callerSpan + "-01")
+            .build());
+    assertThat(response.status().code()).isEqualTo(200);
+
+    // the service saw the trace, with the gateway's client span as its parent
+    String seen = upstream.next().traceparent();
+    assertThat(seen).startsWith("00-" + callerTrace + "-");
+    String upstreamParent = seen.split("-")[2];
+    await().atMost(Duration.ofSeconds(10)).until(
+        () -> gateway.spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(callerTrace)).count() >= 2);
+    var spans = gateway.spans.getFinishedSpanItems();
+    var server = spans.stream().filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER).findFirst().orElseThrow();
+    // (the gateway's start-up health checks of its upstreams are client spans of their own traces)
+    var client = spans.stream()
+        .filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT && s.getTraceId().equals(callerTrace))
+        .findFirst().orElseThrow();
+    assertThat(server.getTraceId()).isEqualTo(callerTrace);
+    assertThat(server.getParentSpanId()).isEqualTo(callerSpan);
+    assertThat(server.getName()).isEqualTo("GET marketprism.storage.v1.StorageService/ListTrades");
+    assertThat(server.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("http.response.status_code")))
+        .isEqualTo(200L);
+    assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
+    assertThat(client.getSpanId()).isEqualTo(upstreamParent);
+  }
+
+  @Test
   void grpcCallKeepsItsOwnDeadlineAndTheUpstreamsStatusDetails() throws Exception {
     ManagedChannel channel = gateway.grpcChannel("operator");
     try {

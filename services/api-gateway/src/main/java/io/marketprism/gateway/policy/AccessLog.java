@@ -27,10 +27,10 @@ final class AccessLog implements AccessLogWriter {
     }
     ServiceRequestContext ctx = (ServiceRequestContext) request.context();
     Caller caller = ctx.attr(Caller.ATTRIBUTE);
-    String traceparent = request.requestHeaders().get("traceparent", "");
-    String[] parts = traceparent.split("-");
+    io.opentelemetry.api.trace.SpanContext span =
+        io.opentelemetry.api.trace.Span.fromContext(RequestTracing.contextOf(ctx)).getSpanContext();
     log.atInfo()
-        .addKeyValue("trace_id", parts.length == 4 ? parts[1] : "")
+        .addKeyValue("trace_id", span.isValid() ? span.getTraceId() : "")
         .addKeyValue("subject", caller == null ? "" : caller.subject())
         .addKeyValue("role", caller == null ? "" : caller.role().name().toLowerCase(Locale.ROOT))
         .addKeyValue("credential", caller == null ? "" : caller.credential())

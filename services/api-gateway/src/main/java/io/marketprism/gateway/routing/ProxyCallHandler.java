@@ -10,7 +10,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
+import io.marketprism.gateway.policy.RequestTracing;
 import io.marketprism.gateway.security.Caller;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +62,14 @@ final class ProxyCallHandler<Q, R> implements ServerCallHandler<Q, R> {
         upstreamHeaders.put(Caller.GRPC_METADATA_KEY, caller.metadataValue());
       }
     }
-    ClientCall<Q, R> clientCall = channel.newCall(method, options);
-    Relay<Q, R> relay = new Relay<>(service, serverCall, clientCall);
-    clientCall.start(relay.fromUpstream, upstreamHeaders);
+    ClientCall<Q, R> clientCall;
+    Relay<Q, R> relay;
+    // in the request's trace: the client span is the server span's child and its traceparent goes upstream
+    try (Scope scope = RequestTracing.contextOf(ctx).makeCurrent()) {
+      clientCall = channel.newCall(method, options);
+      relay = new Relay<>(service, serverCall, clientCall);
+      clientCall.start(relay.fromUpstream, upstreamHeaders);
+    }
     clientCall.request(1);
     serverCall.request(1);
     return relay.fromCaller;

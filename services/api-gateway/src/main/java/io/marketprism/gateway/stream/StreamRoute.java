@@ -21,9 +21,11 @@ import io.grpc.protobuf.StatusProto;
 import io.marketprism.gateway.EdgePolicies;
 import io.marketprism.gateway.policy.ErrorResponses;
 import io.marketprism.gateway.policy.RequestAttributes;
+import io.marketprism.gateway.policy.RequestTracing;
 import io.marketprism.gateway.routing.PathTemplate;
 import io.marketprism.gateway.security.Caller;
 import io.marketprism.kit.api.FieldViolations;
+import io.opentelemetry.context.Scope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +136,10 @@ final class StreamRoute implements HttpService, WebSocketServiceHandler {
     Metadata headers = new Metadata();
     Caller caller = ctx.attr(Caller.ATTRIBUTE);
     headers.put(Caller.GRPC_METADATA_KEY, caller.metadataValue());
-    ClientCall<Message, Message> call = channel.newCall(method, CallOptions.DEFAULT);
+    ClientCall<Message, Message> call;
+    try (Scope scope = RequestTracing.contextOf(ctx).makeCurrent()) {
+      call = channel.newCall(method, CallOptions.DEFAULT);
+    }
     settings.metrics().opened(method.getFullMethodName());
     StreamRelay relay =
         new StreamRelay(call, transport, resumption, settings.buffer(),
@@ -144,7 +149,9 @@ final class StreamRoute implements HttpService, WebSocketServiceHandler {
         ctx.eventLoop().scheduleAtFixedRate(
             () -> relay.heartbeatIfIdle(heartbeatNanos), heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
     transport.whenClosed().whenComplete((ignored, error) -> heartbeats.cancel(false));
-    call.start(relay, headers);
+    try (Scope scope = RequestTracing.contextOf(ctx).makeCurrent()) {
+      call.start(relay, headers);
+    }
     call.sendMessage(request);
     call.halfClose();
     call.request(1);

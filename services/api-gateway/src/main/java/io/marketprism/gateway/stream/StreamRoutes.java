@@ -60,8 +60,8 @@ public final class StreamRoutes {
     return new StreamRoutes(List.copyOf(routes));
   }
 
-  /** Binds each route, decorated with the edge policies. */
-  public void bind(ServerBuilder server, EdgePolicies policies) {
+  /** Binds each route, wrapped by {@code edge} (the request's trace and the edge policies). */
+  public void bind(ServerBuilder server, Function<HttpService, HttpService> edge) {
     for (StreamRoute route : routes) {
       WebSocketService service =
           WebSocketService.builder(route)
@@ -83,7 +83,7 @@ public final class StreamRoutes {
                 }
                 return delegate.serve(ctx, req);
               });
-      server.service(Route.builder().regex(route.path().regex()).build(), policies.decorate(withOrigin));
+      server.service(Route.builder().regex(route.path().regex()).build(), edge.apply(withOrigin));
     }
   }
 
