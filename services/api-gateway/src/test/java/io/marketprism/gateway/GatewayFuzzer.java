@@ -27,17 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class GatewayFuzzer {
 
   /**
-   * What the run saw: answers by status; 5xx answers other than 504 (and a few of them in full); 504s, which say an
-   * upstream took longer than the route's deadline on a loaded machine rather than anything about the input; and
-   * connections closed without an answer.
+   * What the run saw: answers by status; 5xx answers other than 504 (and a few of them in full); 504s to requests
+   * that asked for a deadline of a microsecond or less ({@code grpc-timeout: 0n}, {@code 1u}), which is the right
+   * answer to them; other 504s, which say an upstream took longer than the route's deadline on a loaded machine rather
+   * than anything about the input; and connections closed without an answer.
    */
   record Result(
       int sent,
       Map<Integer, Integer> byStatus,
       List<String> serverErrorSamples,
       int serverErrors,
+      int askedForDeadlines,
       int timeouts,
+      List<String> timeoutSamples,
       int unanswered) {}
+
+  /** A header the gateway ignores, marking a request that asked for a deadline it cannot meet. */
+  private static final String TINY_DEADLINE_MARK = "x-fuzz-deadline: tiny";
 
   private static final String[] TEMPLATES = {
     "GET /v1/trades/{a}/{b}",
@@ -94,8 +100,10 @@ final class GatewayFuzzer {
   Result run(int requests, int concurrency) throws InterruptedException {
     Map<Integer, Integer> byStatus = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> timeoutSamples = new ConcurrentLinkedQueue<>();
     AtomicInteger serverErrors = new AtomicInteger();
     AtomicInteger timeouts = new AtomicInteger();
+    AtomicInteger askedFor = new AtomicInteger();
     AtomicInteger unanswered = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
     ExecutorService workers = Executors.newFixedThreadPool(concurrency);
@@ -104,6 +112,7 @@ final class GatewayFuzzer {
       workers.submit(
           () -> {
             byte[] request = request(random);
+            boolean tinyDeadline = new String(request, StandardCharsets.ISO_8859_1).contains(TINY_DEADLINE_MARK);
             sent.incrementAndGet();
             int status = send(request);
             if (status < 0) {
@@ -111,14 +120,14 @@ final class GatewayFuzzer {
               return;
             }
             byStatus.merge(status, 1, Integer::sum);
-            if (status == 504) {
+            if (status == 504 && tinyDeadline) {
+              askedFor.incrementAndGet();
+            } else if (status == 504) {
               timeouts.incrementAndGet();
+              sample(timeoutSamples, status, request);
             } else if (status >= 500) {
               serverErrors.incrementAndGet();
-              if (samples.size() < 5) {
-                String text = new String(request, StandardCharsets.UTF_8);
-                samples.add(status + " <- " + text.substring(0, Math.min(300, text.length())));
-              }
+              sample(samples, status, request);
             }
           });
     }
@@ -128,7 +137,21 @@ final class GatewayFuzzer {
       throw new IllegalStateException("the fuzz did not finish in 10 minutes");
     }
     return new Result(
-        sent.get(), Map.copyOf(byStatus), List.copyOf(samples), serverErrors.get(), timeouts.get(), unanswered.get());
+        sent.get(),
+        Map.copyOf(byStatus),
+        List.copyOf(samples),
+        serverErrors.get(),
+        askedFor.get(),
+        timeouts.get(),
+        List.copyOf(timeoutSamples),
+        unanswered.get());
+  }
+
+  private static void sample(ConcurrentLinkedQueue<String> samples, int status, byte[] request) {
+    if (samples.size() < 5) {
+      String text = new String(request, StandardCharsets.UTF_8);
+      samples.add(status + " <- " + text.substring(0, Math.min(300, text.length())));
+    }
   }
 
   private byte[] request(Random random) {
@@ -163,8 +186,11 @@ final class GatewayFuzzer {
       head.append("Authorization: Bearer ").append(QUERY_VALUES[random.nextInt(QUERY_VALUES.length)]).append("\r\n");
     }
     if (random.nextInt(15) == 0) {
-      head.append("grpc-timeout: ").append(new String[] {"9999999999H", "abc", "-1S", "0n", "1u"}[random.nextInt(5)])
-          .append("\r\n");
+      String timeout = new String[] {"9999999999H", "abc", "-1S", "0n", "1u"}[random.nextInt(5)];
+      head.append("grpc-timeout: ").append(timeout).append("\r\n");
+      if (timeout.equals("0n") || timeout.equals("1u")) {
+        head.append(TINY_DEADLINE_MARK).append("\r\n");
+      }
     }
     if (random.nextInt(40) == 0) {
       head.append("X-Large: ").append("y".repeat(20_000)).append("\r\n");
