@@ -58,6 +58,16 @@ public final class GatewayHarness implements AutoCloseable {
 
   /** {@code yaml}: a config file's content (for sections the environment cannot set, such as rate limits), or null. */
   public GatewayHarness(Path dir, Map<String, String> peers, Map<String, String> settings, String yaml) throws Exception {
+    this(dir, peers, settings, yaml, true);
+  }
+
+  /**
+   * {@code recordSpans}: keep every ended span in {@link #spans} (tests), or create spans and drop them as a service
+   * without an OTLP endpoint does (benchmarks: a span store that grows with every request would be measured too).
+   */
+  public GatewayHarness(
+      Path dir, Map<String, String> peers, Map<String, String> settings, String yaml, boolean recordSpans)
+      throws Exception {
     new SecureRandom().nextBytes(key);
     Path keyFile = dir.resolve("jwt-hs256-" + System.nanoTime() + ".key");
     Files.writeString(keyFile, Base64.getUrlEncoder().withoutPadding().encodeToString(key));
@@ -83,7 +93,9 @@ public final class GatewayHarness implements AutoCloseable {
                     "api-gateway",
                     OpenTelemetrySdk.builder()
                         .setTracerProvider(
-                            SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                            recordSpans
+                                ? SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build()
+                                : SdkTracerProvider.builder().build())
                         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                         .build(),
                     metrics))

@@ -79,7 +79,8 @@ class GatewayBenchmark {
               rate-limits:
                 per-role:
                   reader: {capacity: 100000000, period: 1s}
-            """);
+            """,
+            false);
     try {
       StorageServiceGrpc.StorageServiceFutureStub grpc = StorageServiceGrpc.newFutureStub(direct);
       ListTradesRequest request =
