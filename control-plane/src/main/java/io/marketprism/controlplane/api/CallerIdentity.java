@@ -8,10 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.marketprism.kit.mesh.MeshTls;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Optional;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -31,7 +28,7 @@ public final class CallerIdentity implements ServerInterceptor {
     if (session == null) {
       return next.startCall(call, headers);
     }
-    return Contexts.interceptCall(Context.current().withValue(SPIFFE_ID, spiffeId(session)), call, headers, next);
+    return Contexts.interceptCall(Context.current().withValue(SPIFFE_ID, MeshTls.peerSpiffeId(session)), call, headers, next);
   }
 
   /** The service name the current caller's certificate names, if it presented one with a service identity. */
@@ -48,12 +45,4 @@ public final class CallerIdentity implements ServerInterceptor {
     return SPIFFE_ID.get() != null;
   }
 
-  private static Optional<String> spiffeId(SSLSession session) {
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? MeshTls.spiffeId(leaf) : Optional.empty();
-    } catch (SSLPeerUnverifiedException e) {
-      return Optional.empty();
-    }
-  }
 }

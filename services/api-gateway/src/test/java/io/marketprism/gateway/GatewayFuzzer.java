@@ -91,7 +91,7 @@ final class GatewayFuzzer {
   private final String authorization;
   private final long seed;
 
-  GatewayFuzzer(String uri, int port, String authorization, long seed) {
+  GatewayFuzzer(int port, String authorization, long seed) {
     this.port = port;
     this.authorization = authorization;
     this.seed = seed;

@@ -262,7 +262,7 @@ class GatewayServicesTest {
   @Test
   void tenThousandMalformedRequestsCauseNoServerErrorAndLeaveMemoryBounded() throws Exception {
     String admin = gateway.bearer("admin");
-    GatewayFuzzer fuzzer = new GatewayFuzzer(gateway.uri(), gateway.httpPort, admin, 20260612L);
+    GatewayFuzzer fuzzer = new GatewayFuzzer(gateway.httpPort, admin, 20260612L);
     long heapBefore = usedHeapAfterGc();
 
     long started = System.nanoTime();

@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -28,18 +29,18 @@ public final class RequestTracing {
   public static final io.netty.util.AttributeKey<Context> CONTEXT =
       io.netty.util.AttributeKey.valueOf(RequestTracing.class, "CONTEXT");
 
-  private static final io.opentelemetry.api.common.AttributeKey<String> HTTP_METHOD =
-      io.opentelemetry.api.common.AttributeKey.stringKey("http.request.method");
-  private static final io.opentelemetry.api.common.AttributeKey<String> URL_PATH =
-      io.opentelemetry.api.common.AttributeKey.stringKey("url.path");
-  private static final io.opentelemetry.api.common.AttributeKey<String> URL_SCHEME =
-      io.opentelemetry.api.common.AttributeKey.stringKey("url.scheme");
-  private static final io.opentelemetry.api.common.AttributeKey<String> HTTP_ROUTE =
-      io.opentelemetry.api.common.AttributeKey.stringKey("http.route");
-  private static final io.opentelemetry.api.common.AttributeKey<Long> STATUS_CODE =
-      io.opentelemetry.api.common.AttributeKey.longKey("http.response.status_code");
-  private static final io.opentelemetry.api.common.AttributeKey<String> RPC_METHOD =
-      io.opentelemetry.api.common.AttributeKey.stringKey("rpc.method.full");
+  private static final AttributeKey<String> HTTP_METHOD =
+      AttributeKey.stringKey("http.request.method");
+  private static final AttributeKey<String> URL_PATH =
+      AttributeKey.stringKey("url.path");
+  private static final AttributeKey<String> URL_SCHEME =
+      AttributeKey.stringKey("url.scheme");
+  private static final AttributeKey<String> HTTP_ROUTE =
+      AttributeKey.stringKey("http.route");
+  private static final AttributeKey<Long> STATUS_CODE =
+      AttributeKey.longKey("http.response.status_code");
+  private static final AttributeKey<String> RPC_METHOD =
+      AttributeKey.stringKey("rpc.method.full");
 
   private static final TextMapGetter<RequestHeaders> HEADERS =
       new TextMapGetter<>() {

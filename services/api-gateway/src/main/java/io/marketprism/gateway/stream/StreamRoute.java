@@ -92,8 +92,7 @@ final class StreamRoute implements HttpService, WebSocketServiceHandler {
       relay(ctx, admitAndBind(ctx), transport);
     } catch (StatusRuntimeException e) {
       transport.write(List.of(transport.error(ErrorResponses.jsonBody(StatusProto.fromThrowable(e)))));
-      ((com.linecorp.armeria.common.websocket.WebSocketWriter) transport.outbound())
-          .close(WebSocketCloseStatus.POLICY_VIOLATION, e.getStatus().getCode().name());
+      transport.outbound().close(WebSocketCloseStatus.POLICY_VIOLATION, e.getStatus().getCode().name());
     }
     return transport.outbound();
   }

@@ -46,7 +46,7 @@ final class WebSocketTransport implements EventTransport {
     out.whenComplete().whenComplete((ignored, error) -> closed.complete(null));
   }
 
-  WebSocket outbound() {
+  WebSocketWriter outbound() {
     return out;
   }
 

@@ -9,11 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.marketprism.kit.mesh.MeshTls;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -56,7 +53,7 @@ public final class CallerInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    String peer = session == null ? plaintextIdentity : spiffeId(session).orElse("unidentified TLS peer");
+    String peer = session == null ? plaintextIdentity : MeshTls.peerSpiffeId(session).orElse("unidentified TLS peer");
     Caller caller = Caller.service(peer);
     String forwarded = headers.get(FORWARDED_CALLER);
     if (forwarded != null && peer.equals(gatewayIdentity)) {
@@ -84,12 +81,4 @@ public final class CallerInterceptor implements ServerInterceptor {
         : Optional.empty();
   }
 
-  private static Optional<String> spiffeId(SSLSession session) {
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? MeshTls.spiffeId(leaf) : Optional.empty();
-    } catch (SSLPeerUnverifiedException e) {
-      return Optional.empty();
-    }
-  }
 }

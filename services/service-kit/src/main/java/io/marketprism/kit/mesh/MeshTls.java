@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -23,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +134,16 @@ public final class MeshTls implements AutoCloseable {
   /** Channel credentials presenting this identity's certificate. */
   public ChannelCredentials channelCredentials() {
     return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();
+  }
+
+  /** The SPIFFE id of the peer of a TLS session: its certificate's, if it presented one that names one. */
+  public static Optional<String> peerSpiffeId(SSLSession session) {
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? spiffeId(leaf) : Optional.empty();
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return Optional.empty();
+    }
   }
 
   /** The SPIFFE id ({@code spiffe://...} URI SAN) a certificate names, if any. */
