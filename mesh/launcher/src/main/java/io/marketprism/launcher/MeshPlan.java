@@ -273,6 +273,13 @@ final class MeshPlan {
       env.put("MARKETPRISM_PLAINTEXT_ADS_ENABLED", "true");
       env.put("MARKETPRISM_PLAINTEXT_ADS_PORT", Integer.toString(config.mesh().plaintextAdsPort()));
     }
+    boolean configCenterRuns =
+        config.enabledServices().stream().anyMatch(peer -> peer.name().equals("config-center"));
+    if (configCenterRuns && ServiceCatalog.RUNTIME_SETTINGS.contains(service.name())) {
+      env.put("MARKETPRISM_RUNTIME_CONFIG_ENABLED", "true");
+      env.put("MARKETPRISM_RUNTIME_CONFIG_SNAPSHOT_FILE",
+          workspace.runDirectory().resolve(service.name() + ".config-snapshot").toString());
+    }
     if (service.name().equals("api-gateway")) {
       env.putAll(GatewaySecrets.environment(workspace));
     }

@@ -3,6 +3,7 @@ package io.marketprism.launcher;
 import io.marketprism.launcher.ServiceDefinition.ExtraPort;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Every MarketPrism service, in start order (each depends only on those above it). */
 public final class ServiceCatalog {
@@ -78,6 +79,12 @@ public final class ServiceCatalog {
               7104,
               new ExtraPort(
                   "http-port", "MARKETPRISM_HTTP_PORT", 8080, "HTTP", Optional.of("http"))));
+
+  /**
+   * Services whose run-time settings (collector subscriptions, storage batch limits, gateway rate limits) come from
+   * the config center while they run: {@code up} turns their {@code runtime-config} on when the config center runs.
+   */
+  public static final Set<String> RUNTIME_SETTINGS = Set.of("market-data-collector", "data-storage", "api-gateway");
 
   private ServiceCatalog() {}
 

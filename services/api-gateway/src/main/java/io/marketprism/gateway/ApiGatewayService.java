@@ -3,6 +3,7 @@ package io.marketprism.gateway;
 import com.linecorp.armeria.server.Server;
 import io.grpc.BindableService;
 import io.marketprism.gateway.policy.GatewayEdgePolicies;
+import io.marketprism.gateway.traffic.TrafficConfig;
 import io.marketprism.gateway.routing.Upstream;
 import io.marketprism.gateway.routing.UpstreamChannels;
 import io.marketprism.kit.MarketPrismService;
@@ -26,6 +27,7 @@ public final class ApiGatewayService extends MarketPrismService<ApiGatewayConfig
   protected List<BindableService> services(ApiGatewayConfig config, ServiceContext ctx) {
     GatewayEdgePolicies policies =
         GatewayEdgePolicies.create(config.security(), config.traffic(), ctx.metrics(), Clock.systemUTC());
+    ctx.runtimeSettings().bind("traffic.rate-limits", TrafficConfig.RateLimits.class, policies::rateLimits);
     UpstreamChannels channels = new UpstreamChannels(ctx.channels(), Upstream.ALL);
     Server http = GatewayServer.start(
             config, Upstream.ALL, channels, policies, ctx.health(), ctx.metrics(), ctx.openTelemetry());

@@ -8,6 +8,7 @@ import io.marketprism.messaging.NatsConnections;
 import io.marketprism.storage.api.FollowHub;
 import io.marketprism.storage.api.StorageApi;
 import io.marketprism.storage.clickhouse.ClickHouse;
+import io.marketprism.storage.ingest.BatchLimits;
 import io.marketprism.storage.ingest.Ingest;
 import io.marketprism.storage.ingest.StorageHealth;
 import io.marketprism.storage.publish.AckedPublisher;
@@ -62,6 +63,7 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
         ctx.telemetry().tracer("io.marketprism.storage.ingest"), follow);
     // registered after NATS, so closed before it: the consumers stop, then the connection
     ctx.shutdown().register("ingest", ingest);
+    ctx.runtimeSettings().bind("ingest", BatchLimits.Setting.class, ingest.limits()::apply);
     ctx.shutdown().register("follow", follow);
 
     return List.of(new StorageApi(

@@ -37,7 +37,7 @@ public class MarketDataCollectorConfig extends ServiceConfig {
 
   @Valid @NotNull private Exchanges exchanges = new Exchanges();
   @Valid @NotNull private Connection connection = new Connection();
-  @Valid @NotNull private List<@Valid @NotNull @ValidSubscription Subscription> subscriptions = defaultSubscriptions();
+  @Valid @NotNull private List<@Valid @NotNull Subscription> subscriptions = defaultSubscriptions();
   @Valid @NotNull private Publishing publishing = new Publishing();
   @Valid @NotNull private Persistence persistence = new Persistence();
   @Valid @NotNull private Instruments instruments = new Instruments();
@@ -244,6 +244,7 @@ public class MarketDataCollectorConfig extends ServiceConfig {
    * the exchange's own, {@code BTC-USDT-SWAP}) and data types ({@code trade}, {@code book_snapshot},
    * {@code book_delta}, {@code ticker}, {@code funding_rate}, {@code liquidation}, {@code open_interest}).
    */
+  @ValidSubscription // on the class, so a subscription list from the config center is checked the same way
   public static class Subscription {
     @NotBlank private String exchange = "";
     @NotEmpty private List<@NotBlank String> symbols = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.marketprism.collector.feed.SubscriptionLimitException;
 import io.marketprism.collector.feed.SubscriptionLimits;
 import io.marketprism.collector.feed.Venue;
 import io.marketprism.collector.instruments.InstrumentDirectory;
+import io.marketprism.collector.subscription.DeclaredSubscriptions;
 import io.marketprism.collector.subscription.SubscriptionKey;
 import io.marketprism.collector.subscription.SubscriptionParser;
 import io.marketprism.collector.subscription.SubscriptionStore;
@@ -128,5 +129,8 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
     String source = stored.isPresent() ? "subscriptions kept from the last run" : "configured subscriptions";
     LOG.info("collecting {} {}", keys.size(), source);
     StartupListingCheck.schedule(collector, instruments, keys, source);
+    DeclaredSubscriptions declared = new DeclaredSubscriptions(collector, new SubscriptionParser(resolver),
+        Optional.ofNullable(store), store == null ? List.of() : store.loadDeclared().orElse(List.of()));
+    ctx.runtimeSettings().bindList("subscriptions", MarketDataCollectorConfig.Subscription.class, declared::apply);
   }
 }

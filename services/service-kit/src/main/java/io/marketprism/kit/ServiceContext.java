@@ -2,6 +2,7 @@ package io.marketprism.kit;
 
 import io.marketprism.kit.client.Channels;
 import io.marketprism.kit.health.ServiceHealth;
+import io.marketprism.kit.runtime.RuntimeSettings;
 import io.marketprism.observability.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,14 +18,21 @@ public final class ServiceContext {
   private final ServiceHealth health;
   private final Channels channels;
   private final ShutdownRegistry shutdown;
+  private final RuntimeSettings runtimeSettings;
 
   ServiceContext(
-      String serviceName, Telemetry telemetry, ServiceHealth health, Channels channels, ShutdownRegistry shutdown) {
+      String serviceName,
+      Telemetry telemetry,
+      ServiceHealth health,
+      Channels channels,
+      ShutdownRegistry shutdown,
+      RuntimeSettings runtimeSettings) {
     this.serviceName = serviceName;
     this.telemetry = telemetry;
     this.health = health;
     this.channels = channels;
     this.shutdown = shutdown;
+    this.runtimeSettings = runtimeSettings;
   }
 
   /** The service's name, e.g. {@code data-storage}. */
@@ -55,6 +63,14 @@ public final class ServiceContext {
   /** Traced channels to other services: {@code channels().forService("data-storage")}. */
   public Channels channels() {
     return channels;
+  }
+
+  /**
+   * Settings changed at run time through the config center ({@code runtime-config}); binding a key does nothing when
+   * that is off, so a service binds its keys unconditionally.
+   */
+  public RuntimeSettings runtimeSettings() {
+    return runtimeSettings;
   }
 
   /** Where to register resources the service opens; they are closed in reverse order after the server stops. */

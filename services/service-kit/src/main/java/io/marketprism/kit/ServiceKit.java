@@ -7,7 +7,10 @@ import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.marketprism.kit.client.ChannelFactory;
+import io.marketprism.config.v1.InstanceLabels;
 import io.marketprism.kit.client.Channels;
+import io.marketprism.kit.config.RuntimeConfig;
+import io.marketprism.kit.runtime.RuntimeSettings;
 import io.marketprism.kit.client.PeerChannelFactory;
 import io.marketprism.kit.client.XdsChannelFactory;
 import io.marketprism.kit.mesh.MeshBootstrap;
@@ -135,7 +138,9 @@ public final class ServiceKit<C extends ServiceConfig> {
             Optional.of(MetricsServer.start(config.metrics().host(), config.metrics().port(), telemetry.metricsRegistry()));
       }
       Channels channels = shutdown.register("channels to other services", new Channels(channelFactory, telemetry.clientInterceptor()));
-      ServiceContext ctx = new ServiceContext(name, telemetry, health, channels, shutdown);
+      RuntimeSettings runtimeSettings =
+          shutdown.register("run-time settings", runtimeSettings(channels, telemetry));
+      ServiceContext ctx = new ServiceContext(name, telemetry, health, channels, shutdown, runtimeSettings);
 
       List<BindableService> services = service.services(config, ctx);
       GrpcServerFactory factory = service.serverFactory(config, ctx).orElse(serverFactory);
@@ -171,6 +176,26 @@ public final class ServiceKit<C extends ServiceConfig> {
       abandon(server, registration, shutdown, metrics, telemetry);
       throw new StartupException(name + " failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /** The config center's watch for {@code runtime-config}, dialled as the peer {@code config-center}. */
+  private RuntimeSettings runtimeSettings(Channels channels, Telemetry telemetry) throws InterruptedException {
+    RuntimeConfig runtime = config.runtimeConfig();
+    if (!runtime.enabled()) {
+      return RuntimeSettings.disabled(service.name(), telemetry.metricsRegistry());
+    }
+    InstanceLabels instance =
+        InstanceLabels.newBuilder()
+            .setService(service.name())
+            .setVersion(service.version())
+            .setZone(config.mesh().zone())
+            // the registry's instance id when it is known before binding (a fixed port); a gray release by
+            // percentage hashes it
+            .setInstanceId(config.mesh().instanceId().isBlank()
+                ? (config.grpc().host() + "-" + config.grpc().port()).replace(':', '.')
+                : config.mesh().instanceId())
+            .build();
+    return RuntimeSettings.start(runtime, instance, channels.forService("config-center"), telemetry.metricsRegistry());
   }
 
   private Server buildServer(

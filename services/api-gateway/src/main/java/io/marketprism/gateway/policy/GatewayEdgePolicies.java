@@ -21,6 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The edge policies from the {@code security:} and {@code traffic:} sections. Every user-facing route is wrapped, from
@@ -42,7 +43,7 @@ public final class GatewayEdgePolicies implements EdgePolicies, AutoCloseable {
   private final TrafficConfig traffic;
   private final Authenticator authenticator;
   private final AccessRules rules;
-  private final RateLimiter limiter;
+  private volatile RateLimiter limiter;
   private final ResponseCache cache;
   private final RouteMetrics metrics;
   private final Clock clock;
@@ -56,6 +57,14 @@ public final class GatewayEdgePolicies implements EdgePolicies, AutoCloseable {
     this.limiter = new RateLimiter(traffic.rateLimits(), clock);
     this.cache = new ResponseCache(traffic.cache(), registry, clock);
     this.metrics = new RouteMetrics(registry);
+  }
+
+  /**
+   * Replaces the rate limits while the gateway runs (the run-time setting {@code traffic.rate-limits}, shaped like
+   * the file's section); empty = the file's. Every bucket starts full under the new limits.
+   */
+  public void rateLimits(Optional<TrafficConfig.RateLimits> limits) {
+    limiter = new RateLimiter(limits.orElse(traffic.rateLimits()), clock);
   }
 
   /** Reads the key files named by {@code security}; fails if one cannot be read. */

@@ -57,6 +57,8 @@ class GatewayBenchmark {
 
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
+  /** For profiling one path: {@code -Dbench.only=gateway} runs the gateway at the set concurrency and nothing else. */
+  private static final String ONLY = System.getProperty("bench.only", "");
   private static final String TRADES_PATH = "/v1/trades/binance/BTC-USDT?limit=5";
 
   @Test
@@ -105,6 +107,11 @@ class GatewayBenchmark {
       Scenario cacheHit = new Scenario("gateway cache hit", () -> rest(gatewayClient, statsHit));
       Scenario cacheMiss = new Scenario("gateway cache miss", () -> rest(gatewayClient, statsMiss));
 
+      if (ONLY.equals("gateway")) {
+        gatewayRest.run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), CONCURRENCY);
+        print(CONCURRENCY + " in flight", gatewayRest.run(Duration.ofSeconds(SECONDS), CONCURRENCY));
+        return;
+      }
       for (Scenario s : new Scenario[] {directGrpc, bareRest, forwardingRest, gatewayRest, cacheHit, cacheMiss}) {
         s.run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), 1); // warm-up, unmeasured: compiled code is measured
       }

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 public final class Ingest implements AutoCloseable {
 
   private final Map<DataType, TypeIngest> byType = new EnumMap<>(DataType.class);
+  private final BatchLimits limits;
 
   /**
    * @param listener sees every stored-to-be event as it is received (before it is written), on ingest threads; must
@@ -53,6 +54,7 @@ public final class Ingest implements AutoCloseable {
             .labelNames("type")
             .register(metrics);
     IngestTimings timings = new IngestTimings(metrics);
+    this.limits = new BatchLimits(config);
     DeadLetters deadLetters;
     try {
       deadLetters = new DeadLetters(nats.jetStream(), config.deadLetterSubject(), deadLettered);
@@ -61,9 +63,14 @@ public final class Ingest implements AutoCloseable {
     }
     for (EventTable table : EventTables.all()) {
       byType.put(table.type(),
-          new TypeIngest(table, nats, clickHouse, database, config, health, deadLetters, rows, timings, listener,
+          new TypeIngest(table, nats, clickHouse, database, config, limits, health, deadLetters, rows, timings, listener,
               tracer));
     }
+  }
+
+  /** The batch limits every type's ingest reads; changed at run time through {@link BatchLimits#apply}. */
+  public BatchLimits limits() {
+    return limits;
   }
 
   /** Creates the durable consumers and starts consuming. */

@@ -63,11 +63,14 @@ import org.slf4j.LoggerFactory;
 final class TypeIngest implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TypeIngest.class);
+  /** The longest a fetch waits before looking at the batch limits again. */
+  private static final long LIMITS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final EventTable table;
   private final Connection nats;
   private final ClickHouse clickHouse;
   private final DataStorageConfig.Ingest config;
+  private final BatchLimits limits;
   private final String durable;
   private final String insertInto;
   private final List<String> columnTypes;
@@ -109,6 +112,7 @@ final class TypeIngest implements AutoCloseable {
       ClickHouse clickHouse,
       String database,
       DataStorageConfig.Ingest config,
+      BatchLimits limits,
       StorageHealth health,
       DeadLetters deadLetters,
       Counter rowsStored,
@@ -119,6 +123,7 @@ final class TypeIngest implements AutoCloseable {
     this.nats = nats;
     this.clickHouse = clickHouse;
     this.config = config;
+    this.limits = limits;
     this.durable = config.durable() + "-" + MarketDataSubjects.typeToken(table.type());
     this.insertInto = table.insertInto(database, table.hotName());
     this.columnTypes = table.columnTypes();
@@ -184,7 +189,7 @@ final class TypeIngest implements AutoCloseable {
         if (message != null) {
           accept(message);
         }
-        if (rows.size() >= config.batchSize() || (!ackSubjects.isEmpty() && flushDue())) {
+        if (rows.size() >= limits.batchSize() || (!ackSubjects.isEmpty() && flushDue())) {
           complete.put(new Batch(rows, ackSubjects, traces, batchStartedNanos));
           rows = new ArrayList<>();
           traces = new ArrayList<>();
@@ -239,16 +244,20 @@ final class TypeIngest implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Until the batch is due, at most {@link #LIMITS_CHECK_NANOS}: a flush interval shortened at run time applies
+   * within that, not after the old interval.
+   */
   private Duration fetchWait() {
     if (ackSubjects.isEmpty()) {
-      return config.flushInterval();
+      return Duration.ofNanos(Math.min(limits.flushIntervalNanos(), LIMITS_CHECK_NANOS));
     }
-    long remaining = config.flushInterval().toNanos() - (System.nanoTime() - batchStartedNanos);
-    return Duration.ofNanos(Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+    long remaining = limits.flushIntervalNanos() - (System.nanoTime() - batchStartedNanos);
+    return Duration.ofNanos(Math.min(Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(10)), LIMITS_CHECK_NANOS));
   }
 
   private boolean flushDue() {
-    return System.nanoTime() - batchStartedNanos >= config.flushInterval().toNanos();
+    return System.nanoTime() - batchStartedNanos >= limits.flushIntervalNanos();
   }
 
   private void accept(Message message) throws IOException, JetStreamApiException {

@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class SubscriptionStore {
   private static final String KEY = "subscriptions";
+  /** What the config center's {@code subscriptions} value declared when it was last applied. */
+  private static final String DECLARED_KEY = "declared-by-config-center";
   /** JetStream's "stream not found" error: the bucket does not exist yet. */
   private static final int NOT_FOUND = 10059;
 
@@ -46,7 +48,21 @@ public final class SubscriptionStore {
 
   /** The stored set, or empty if none was ever stored (then the configured subscriptions apply). */
   public Optional<List<SubscriptionKey>> load() throws IOException, JetStreamApiException {
-    KeyValueEntry entry = bucket.get(KEY);
+    return read(KEY);
+  }
+
+  /** The set the config center last declared ({@link DeclaredSubscriptions}); empty if it never declared one. */
+  public Optional<List<SubscriptionKey>> loadDeclared() throws IOException, JetStreamApiException {
+    return read(DECLARED_KEY);
+  }
+
+  /** Stores the set the config center declares now. */
+  public void saveDeclared(List<SubscriptionKey> keys) {
+    write(DECLARED_KEY, keys);
+  }
+
+  private Optional<List<SubscriptionKey>> read(String bucketKey) throws IOException, JetStreamApiException {
+    KeyValueEntry entry = bucket.get(bucketKey);
     if (entry == null || entry.getValue() == null) {
       return Optional.empty();
     }
@@ -65,13 +81,17 @@ public final class SubscriptionStore {
 
   /** Stores {@code keys} as the whole set. */
   public void save(List<SubscriptionKey> keys) {
+    write(KEY, keys);
+  }
+
+  private void write(String bucketKey, List<SubscriptionKey> keys) {
     StringBuilder text = new StringBuilder();
     for (SubscriptionKey key : keys) {
       text.append(key.exchange()).append(' ').append(key.symbol()).append(' ').append(key.nativeSymbol())
           .append(' ').append(key.type().getNumber()).append('\n');
     }
     try {
-      bucket.put(KEY, text.toString().getBytes(StandardCharsets.UTF_8));
+      bucket.put(bucketKey, text.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the subscriptions", e);
     } catch (JetStreamApiException e) {

@@ -64,7 +64,7 @@ public final class ConfigLoader {
     ObjectNode tree = file == null ? MAPPER.createObjectNode() : read(file);
     List<ConfigKeys.Key> keys = ConfigKeys.of(MAPPER, type);
     Map<String, String> fromEnvironment = new EnvironmentOverrides(keys).apply(tree, environment);
-    Sources sources = new Sources(file, fromEnvironment);
+    Sources sources = new Sources(file == null ? null : "file " + file, fromEnvironment);
     requireMappingsForSections(tree, keys, sources);
     C config = bind(type, tree, sources);
     validate(config, sources);
@@ -140,27 +140,52 @@ public final class ConfigLoader {
   }
 
   private static <C> void validate(C config, Sources sources) {
-    List<String> problems;
+    List<String> problems = violations(config, sources);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("; ", problems));
+    }
+  }
+
+  /** Every constraint {@code object} fails, sorted by key: {@code "grpc.port: must be ... (was 70000) [source]"}. */
+  private static List<String> violations(Object object, Sources sources) {
     try (ValidatorFactory factory =
         Validation.byProvider(HibernateValidator.class)
             .configure()
             .messageInterpolator(new ParameterMessageInterpolator())
             .buildValidatorFactory()) {
       Validator validator = factory.getValidator();
-      problems =
-          validator.validate(config).stream()
-              .sorted(Comparator.comparing(violation -> keyOf(violation.getPropertyPath())))
-              .map(violation -> describe(violation, sources))
-              .toList();
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(String.join("; ", problems));
+      return validator.validate(object).stream()
+          .sorted(Comparator.comparing(violation -> keyOf(violation.getPropertyPath())))
+          .map(violation -> describe(violation, sources))
+          .toList();
     }
   }
 
   private static String describe(ConstraintViolation<?> violation, Sources sources) {
     String key = keyOf(violation.getPropertyPath());
-    return key + ": " + violation.getMessage() + " (was " + show(violation.getInvalidValue()) + ")" + sources.of(key);
+    return key + ": " + message(violation) + " (was " + show(violation.getInvalidValue()) + ")" + sources.of(key);
+  }
+
+  /**
+   * The violation's message; for {@code @DurationMin}/{@code @DurationMax} one written here, since their default
+   * messages are expression-language templates the parameter-only interpolator leaves as they are.
+   */
+  private static String message(ConstraintViolation<?> violation) {
+    Map<String, Object> bound = violation.getConstraintDescriptor().getAttributes();
+    Class<?> type = violation.getConstraintDescriptor().getAnnotation().annotationType();
+    boolean min = type == org.hibernate.validator.constraints.time.DurationMin.class;
+    if (!violation.getMessage().contains("${") || !(min || type == org.hibernate.validator.constraints.time.DurationMax.class)) {
+      return violation.getMessage();
+    }
+    Duration limit = Duration.ofDays(((Number) bound.get("days")).longValue())
+        .plusHours(((Number) bound.get("hours")).longValue())
+        .plusMinutes(((Number) bound.get("minutes")).longValue())
+        .plusSeconds(((Number) bound.get("seconds")).longValue())
+        .plusMillis(((Number) bound.get("millis")).longValue())
+        .plusNanos(((Number) bound.get("nanos")).longValue());
+    boolean inclusive = Boolean.TRUE.equals(bound.get("inclusive"));
+    String relation = min ? (inclusive ? "at least " : "longer than ") : (inclusive ? "at most " : "shorter than ");
+    return "must be " + relation + Durations.format(limit);
   }
 
   /** {@code grpc.shutdown-grace}, {@code peers.data-storage} from a validation path. */
@@ -266,8 +291,83 @@ public final class ConfigLoader {
     return mapper;
   }
 
-  /** Where each key's value came from: an environment variable, the file, or the class's defaults. */
-  private record Sources(java.nio.file.Path file, Map<String, String> fromEnvironment) {
+  /**
+   * Binds one setting given as YAML (or JSON, or a bare scalar) text — a value of the config center — to {@code type}
+   * with the same rules as the file: kebab-case keys, unknown keys refused, durations, then validation.
+   *
+   * @param key the setting's name, prefixed to every key in a message ({@code traffic.rate-limits.per-role...})
+   * @param origin where the text came from, for messages ({@code config center data-storage/ingest.batch-size v7})
+   * @throws ConfigException naming the key, the reason and the origin
+   */
+  public static <T> T parseValue(String key, Class<T> type, String text, String origin) {
+    return parse(key, MAPPER.getTypeFactory().constructType(type), text, origin);
+  }
+
+  /** As {@link #parseValue}, for a setting that is a list of {@code element}s (each validated). */
+  public static <E> List<E> parseList(String key, Class<E> element, String text, String origin) {
+    return parse(key, MAPPER.getTypeFactory().constructCollectionType(List.class, element), text, origin);
+  }
+
+  private static <T> T parse(String key, com.fasterxml.jackson.databind.JavaType type, String text, String origin) {
+    Sources sources = new Sources(origin, Map.of());
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(key + ": not YAML or JSON: " + e.getOriginalMessage() + sources.of(key), e);
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      throw new ConfigException(key + ": empty value" + sources.of(key));
+    }
+    // the value sits under its key, so that Jackson's and the validator's paths name it
+    ObjectNode wrapper = MAPPER.createObjectNode().set("value", tree);
+    T value;
+    try {
+      value = MAPPER.convertValue(wrapper.get("value"), type);
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof JsonMappingException mapping) {
+        throw bindingProblem(key, mapping, sources);
+      }
+      throw new ConfigException(key + ": " + e.getMessage() + sources.of(key), e);
+    }
+    List<?> parts = value instanceof List<?> list ? list : java.util.Collections.singletonList(value);
+    List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      String prefix = value instanceof List<?> ? key + "[" + i + "]" : key;
+      if (parts.get(i) == null) {
+        problems.add(prefix + ": empty value" + sources.of(key));
+        continue;
+      }
+      for (String problem : violations(parts.get(i), sources)) {
+        problems.add(prefix + (problem.startsWith(":") || problem.startsWith("(") ? "" : ".") + problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("; ", problems));
+    }
+    return value;
+  }
+
+  private static ConfigException bindingProblem(String key, JsonMappingException e, Sources sources) {
+    String at = pathOf(e);
+    String where = at.isEmpty() ? key : at.startsWith("[") ? key + at : key + "." + at;
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return new ConfigException("unknown key " + join(where, unknown.getPropertyName()) + sources.of(key), e);
+    }
+    if (e instanceof InvalidFormatException format && format.getTargetType() != Duration.class) {
+      return new ConfigException(
+          where + ": cannot parse \"" + format.getValue() + "\" as " + describe(format.getTargetType()) + sources.of(key), e);
+    }
+    if (e instanceof MismatchedInputException mismatched && !(e instanceof InvalidFormatException)) {
+      return new ConfigException(
+          where + ": expected " + describe(mismatched.getTargetType()) + " here, not a " + tokenOf(mismatched)
+              + sources.of(key), e);
+    }
+    return new ConfigException(where + ": " + e.getOriginalMessage() + sources.of(key), e);
+  }
+
+  /** Where each key's value came from: an environment variable, the file (or another origin), or the defaults. */
+  private record Sources(String origin, Map<String, String> fromEnvironment) {
 
     /** {@code " [environment variable X]"}, {@code " [file F]"} or {@code ""} for a default. */
     String of(String key) {
@@ -280,7 +380,7 @@ public final class ConfigLoader {
         int dot = probe.lastIndexOf('.');
         probe = dot < 0 ? "" : probe.substring(0, dot);
       }
-      return file == null ? " [defaults]" : " [file " + file + "]";
+      return origin == null ? " [defaults]" : " [" + origin + "]";
     }
   }
 }

@@ -43,6 +43,8 @@ public class ServiceConfig {
 
   @Valid @NotNull private MeshConfig mesh = new MeshConfig();
 
+  @Valid @NotNull private RuntimeConfig runtimeConfig = new RuntimeConfig();
+
   @NotNull
   private Map<
           @NotBlank String,
@@ -68,6 +70,11 @@ public class ServiceConfig {
   /** The xDS mesh: off unless {@code mesh.enabled}; see {@link MeshConfig}. */
   public MeshConfig mesh() {
     return mesh;
+  }
+
+  /** Run-time settings from the config center: off unless {@code runtime-config.enabled}; see {@link RuntimeConfig}. */
+  public RuntimeConfig runtimeConfig() {
+    return runtimeConfig;
   }
 
   /** Service name → {@code host:port}; unmodifiable. */

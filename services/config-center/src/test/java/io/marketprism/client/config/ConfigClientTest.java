@@ -5,19 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.marketprism.config.ConfigCenterConfig;
-import io.marketprism.config.ConfigCenterService;
+import io.marketprism.config.ConfigCenterFixture;
 import io.marketprism.config.v1.ConfigServiceGrpc;
 import io.marketprism.config.v1.DeleteRequest;
 import io.marketprism.config.v1.PutRequest;
-import io.marketprism.kit.RunningService;
-import io.marketprism.kit.ServiceKit;
-import io.marketprism.kit.config.ConfigLoader;
-import io.marketprism.observability.Telemetry;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,19 +30,8 @@ class ConfigClientTest {
 
   private static final AtomicInteger ENVIRONMENTS = new AtomicInteger();
 
-  private static RunningService configCenter(int port) {
-    ConfigCenterConfig config =
-        ConfigLoader.load(
-            ConfigCenterConfig.class,
-            null,
-            Map.of(
-                "MARKETPRISM_NATS_URL", nats.url(),
-                "MARKETPRISM_GRPC_PORT", Integer.toString(port),
-                "MARKETPRISM_METRICS_ENABLED", "false",
-                "MARKETPRISM_STORE_FILE_STORAGE", "false"));
-    return ServiceKit.builder(new ConfigCenterService(), config)
-        .telemetry(Telemetry.of("config-center", OpenTelemetrySdk.builder().build(), new PrometheusRegistry()))
-        .start();
+  private static ConfigCenterFixture configCenter(int port) {
+    return ConfigCenterFixture.start(nats, null, Map.of("MARKETPRISM_GRPC_PORT", Integer.toString(port)));
   }
 
   private static int freePort() throws Exception {
@@ -71,7 +53,7 @@ class ConfigClientTest {
   @Test
   void typedGettersDefaultsBatchGetAndListenersFollowTheConfigCenter() throws Exception {
     int port = freePort();
-    RunningService center = configCenter(port);
+    ConfigCenterFixture center = configCenter(port);
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     String env = environment();
     put(channel, env, "batch-size", "5000");
@@ -101,7 +83,7 @@ class ConfigClientTest {
       assertThat(client.getBoolean("enabled", false)).isFalse();
     } finally {
       channel.shutdownNow();
-      center.stop();
+      center.close();
     }
   }
 
@@ -111,7 +93,7 @@ class ConfigClientTest {
     int port = freePort();
     Path snapshot = dir.resolve("config.snapshot");
     String env = environment();
-    RunningService center = configCenter(port);
+    ConfigCenterFixture center = configCenter(port);
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       put(channel, env, "batch-size", "5000");
@@ -119,7 +101,7 @@ class ConfigClientTest {
         assertThat(first.awaitReady(Duration.ofSeconds(30))).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> first.isLive());
       }
-      center.stop();
+      center.close();
 
       try (ConfigClient offline =
           ConfigClient.builder(channel, env, "data-storage")
@@ -140,7 +122,7 @@ class ConfigClientTest {
       }
     } finally {
       channel.shutdownNow();
-      center.stop();
+      center.close();
     }
   }
 }
