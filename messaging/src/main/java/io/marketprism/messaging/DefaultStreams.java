@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The three streams every MarketPrism deployment has: {@code MARKET_DATA} ({@code md.>}), {@code SYSTEM_EVENTS}
- * ({@code sys.>}) and {@code SERVICE_LOGS} ({@code log.>}), file-backed, limits-retained. {@link #ensure} creates
- * a missing stream and updates one whose limits differ, so any number of services may call it at start-up.
+ * ({@code sys.>}) and {@code SERVICE_LOGS} ({@code log.>}), file-backed, limits-retained, with {@code
+ * nats.streams.replicas} copies (3 on a three-member cluster). {@link #ensure} creates a missing stream and updates
+ * one whose limits or replicas differ (JetStream adds or drops replicas in place), so any number of services may
+ * call it at start-up.
  */
 public final class DefaultStreams {
 
@@ -34,9 +36,9 @@ public final class DefaultStreams {
   /** The configurations {@link #ensure} applies. */
   public static List<StreamConfiguration> configurations(NatsConfig.Streams limits) {
     return List.of(
-        configuration(MARKET_DATA, MarketDataSubjects.ALL, limits.marketData()),
-        configuration(SYSTEM_EVENTS, "sys.>", limits.systemEvents()),
-        configuration(SERVICE_LOGS, "log.>", limits.serviceLogs()));
+        configuration(MARKET_DATA, MarketDataSubjects.ALL, limits.marketData(), limits.replicas()),
+        configuration(SYSTEM_EVENTS, "sys.>", limits.systemEvents(), limits.replicas()),
+        configuration(SERVICE_LOGS, "log.>", limits.serviceLogs(), limits.replicas()));
   }
 
   /** Creates or updates the default streams; idempotent. */
@@ -76,15 +78,18 @@ public final class DefaultStreams {
         && a.getMaxAge().equals(b.getMaxAge())
         && a.getMaxBytes() == b.getMaxBytes()
         && a.getMaxMsgs() == b.getMaxMsgs()
-        && a.getDuplicateWindow().equals(b.getDuplicateWindow());
+        && a.getDuplicateWindow().equals(b.getDuplicateWindow())
+        && a.getReplicas() == b.getReplicas();
   }
 
   private static String limits(StreamConfiguration c) {
     return "subjects " + c.getSubjects() + ", max-age " + c.getMaxAge() + ", max-bytes " + c.getMaxBytes()
-        + ", max-msgs " + c.getMaxMsgs() + ", duplicate-window " + c.getDuplicateWindow();
+        + ", max-msgs " + c.getMaxMsgs() + ", duplicate-window " + c.getDuplicateWindow()
+        + ", replicas " + c.getReplicas();
   }
 
-  private static StreamConfiguration configuration(String name, String subject, NatsConfig.StreamLimits limits) {
+  private static StreamConfiguration configuration(
+      String name, String subject, NatsConfig.StreamLimits limits, int replicas) {
     return StreamConfiguration.builder()
         .name(name)
         .subjects(subject)
@@ -95,6 +100,7 @@ public final class DefaultStreams {
         .maxBytes(limits.maxBytes())
         .maxMessages(limits.maxMsgs())
         .duplicateWindow(limits.duplicateWindow())
+        .replicas(replicas)
         .build();
   }
 }

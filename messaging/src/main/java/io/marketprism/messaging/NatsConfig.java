@@ -1,12 +1,15 @@
 package io.marketprism.messaging;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.Arrays;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
@@ -15,16 +18,22 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *
  * <pre>{@code
  * nats:
- *   url: nats://127.0.0.1:4222
+ *   url: nats://127.0.0.1:4222            # a cluster: every member, comma-separated
  *   reconnect-wait: 1s
  *   streams:
+ *     replicas: 1                          # 3 on a cluster of three: each stream and bucket on every member
  *     market-data: {max-age: 7d, max-bytes: -1, duplicate-window: 2m}
  *   publisher: {max-in-flight: 4096, buffer-size: 100000, ack-timeout: 5s}
  * }</pre>
  */
 public class NatsConfig {
 
-  @NotBlank private String url = "nats://127.0.0.1:4222";
+  /** One server's URL, or every cluster member's, comma-separated: the client fails over between them. */
+  @NotBlank
+  @Pattern(
+      regexp = "\\s*nats://[^,\\s]+\\s*(,\\s*nats://[^,\\s]+\\s*)*",
+      message = "must be nats://host:port URLs, comma-separated")
+  private String url = "nats://127.0.0.1:4222";
 
   /** The connection's name as the server shows it; blank means the service's name. */
   @NotNull private String connectionName = "";
@@ -50,6 +59,12 @@ public class NatsConfig {
 
   public String url() {
     return url;
+  }
+
+  /** The servers of {@link #url()}, one URL each. */
+  public String[] servers() {
+    return Arrays.stream(url.split(",")).map(String::strip).filter(server -> !server.isEmpty())
+        .toArray(String[]::new);
   }
 
   public String connectionName() {
@@ -87,6 +102,17 @@ public class NatsConfig {
     return copy;
   }
 
+  /** A copy whose streams and buckets get {@code replicas} copies (tests, tools). */
+  public NatsConfig withStreamReplicas(int replicas) {
+    NatsConfig copy = copy();
+    copy.streams = new Streams();
+    copy.streams.replicas = replicas;
+    copy.streams.marketData = streams.marketData;
+    copy.streams.systemEvents = streams.systemEvents;
+    copy.streams.serviceLogs = streams.serviceLogs;
+    return copy;
+  }
+
   /** A copy with other publisher settings. */
   public NatsConfig withPublisher(int maxInFlight, int bufferSize, Duration ackTimeout) {
     NatsConfig copy = copy();
@@ -110,11 +136,20 @@ public class NatsConfig {
     return copy;
   }
 
-  /** Retention limits of the three default streams. */
+  /** Retention limits of the three default streams, and the replicas of every stream and bucket services create. */
   public static class Streams {
+    /** Copies of each stream on a cluster (JetStream's RAFT replicas); at most the cluster's size, and 5. */
+    @Min(1)
+    @Max(5)
+    private int replicas = 1;
+
     @Valid @NotNull private StreamLimits marketData = new StreamLimits(Duration.ofDays(7), -1);
     @Valid @NotNull private StreamLimits systemEvents = new StreamLimits(Duration.ofDays(30), 256L << 20);
     @Valid @NotNull private StreamLimits serviceLogs = new StreamLimits(Duration.ofDays(3), 256L << 20);
+
+    public int replicas() {
+      return replicas;
+    }
 
     public StreamLimits marketData() {
       return marketData;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the process's one NATS {@link Connection} from a {@link NatsConfig}. Reconnects follow the config (forever
- * by default); every connection event is logged and counted in {@code marketprism_nats_connection_events_total{event}}
+ * by default), to any of the configured servers and to members the cluster announces; every connection event is logged and counted in {@code marketprism_nats_connection_events_total{event}}
  * so that an unstable link shows up in metrics, not only in logs.
  *
  * <p>Call once per process and share the connection: JetStream contexts made from it are cheap views.
@@ -52,7 +52,7 @@ public final class NatsConnections {
         };
     Options options =
         Options.builder()
-            .server(config.url())
+            .servers(config.servers())
             .connectionName(name)
             .maxReconnects(config.maxReconnects())
             .reconnectWait(config.reconnectWait())

@@ -4,12 +4,12 @@ import io.marketprism.marketdata.v1.MarketEvent;
 import io.marketprism.marketdata.v1.Side;
 import io.marketprism.marketdata.v1.Trade;
 
-/** Market events for tests. */
-final class TestEvents {
+/** Market events for tests and benchmarks. */
+public final class TestEvents {
 
   private TestEvents() {}
 
-  static MarketEvent trade(String symbol, long id) {
+  public static MarketEvent trade(String symbol, long id) {
     return MarketEvent.newBuilder()
         .setTrade(
             Trade.newBuilder()

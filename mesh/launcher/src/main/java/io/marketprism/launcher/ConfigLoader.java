@@ -27,6 +27,8 @@ import java.util.TreeSet;
  * nats:
  *   port: 14222
  *   monitor-port: 18222
+ *   cluster-size: 1                               # up --nats-cluster 3: members on port+1, port+2, ...
+ *   route-port: 16222                             # the first member's cluster route port
  * clickhouse:
  *   http-port: 18123
  *   tcp-port: 19000
@@ -62,7 +64,8 @@ public final class ConfigLoader {
   private static final Duration MIN_CERTIFICATE_LIFETIME = Duration.ofMinutes(1);
 
   private static final Duration MAX_CERTIFICATE_LIFETIME = Duration.ofDays(30);
-  private static final Set<String> NATS_KEYS = Set.of("port", "monitor-port");
+  private static final Set<String> NATS_KEYS =
+      Set.of("port", "monitor-port", "cluster-size", "route-port");
   private static final Set<String> CLICKHOUSE_KEYS = Set.of("http-port", "tcp-port");
   private static final Set<String> SERVICE_KEYS =
       Set.of("enabled", "grpc-port", "metrics-port", "health-port", "jvm-options", "environment");
@@ -127,6 +130,8 @@ public final class ConfigLoader {
             nats.get("monitor-port"),
             "nats.monitor-port",
             LauncherConfig.DEFAULT_NATS_MONITOR_PORT),
+        clusterSize(nats.get("cluster-size")),
+        port(nats.get("route-port"), "nats.route-port", LauncherConfig.DEFAULT_NATS_ROUTE_PORT),
         port(
             clickHouse.get("http-port"),
             "clickhouse.http-port",
@@ -231,6 +236,19 @@ public final class ConfigLoader {
     }
     if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > 65_535) {
       throw error("'" + key + "' must be a port number from 1 to 65535, got " + node);
+    }
+    return node.asInt();
+  }
+
+  private int clusterSize(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return 1;
+    }
+    if (!node.isIntegralNumber()
+        || node.asLong() < 1
+        || node.asLong() > LauncherConfig.MAX_NATS_CLUSTER_SIZE) {
+      throw error(
+          "'nats.cluster-size' must be 1 to " + LauncherConfig.MAX_NATS_CLUSTER_SIZE + ", got " + node);
     }
     return node.asInt();
   }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The launcher's settings: ports and JVM options, from {@code marketprism.yaml} over built-in
@@ -13,6 +15,9 @@ import java.util.OptionalInt;
  *
  * @param natsPort NATS client port
  * @param natsMonitorPort NATS HTTP monitoring port
+ * @param natsClusterSize how many nats-server members run (1: one plain server); member {@code n} (0-based) uses
+ *     the client, monitoring and route ports plus {@code n}
+ * @param natsRoutePort the first member's cluster route port (unused by a single server)
  * @param clickHouseHttpPort ClickHouse HTTP port
  * @param clickHouseTcpPort ClickHouse native protocol port
  * @param mesh whether and how the services run in the xDS mesh
@@ -21,6 +26,8 @@ import java.util.OptionalInt;
 public record LauncherConfig(
     int natsPort,
     int natsMonitorPort,
+    int natsClusterSize,
+    int natsRoutePort,
     int clickHouseHttpPort,
     int clickHouseTcpPort,
     MeshSettings mesh,
@@ -28,10 +35,17 @@ public record LauncherConfig(
 
   public static final int DEFAULT_NATS_PORT = 14222;
   public static final int DEFAULT_NATS_MONITOR_PORT = 18222;
+  public static final int DEFAULT_NATS_ROUTE_PORT = 16222;
+  /** The largest cluster {@code --nats-cluster} starts: JetStream's replica limit is 5. */
+  public static final int MAX_NATS_CLUSTER_SIZE = 5;
   public static final int DEFAULT_CLICKHOUSE_HTTP_PORT = 18123;
   public static final int DEFAULT_CLICKHOUSE_TCP_PORT = 19000;
 
   public LauncherConfig {
+    if (natsClusterSize < 1 || natsClusterSize > MAX_NATS_CLUSTER_SIZE) {
+      throw new LauncherException(
+          "a NATS cluster has 1 to " + MAX_NATS_CLUSTER_SIZE + " members, not " + natsClusterSize);
+    }
     services = List.copyOf(services);
   }
 
@@ -40,8 +54,37 @@ public record LauncherConfig(
     return services.stream().filter(ServiceSettings::enabled).toList();
   }
 
+  /** Every NATS member's client URL, comma-separated: what the services' {@code nats.url} gets. */
   public String natsUrl() {
-    return "nats://127.0.0.1:" + natsPort;
+    return natsPorts().stream().map(port -> "nats://127.0.0.1:" + port).collect(Collectors.joining(","));
+  }
+
+  /** The members' client ports, in start order. */
+  public List<Integer> natsPorts() {
+    return consecutive(natsPort);
+  }
+
+  public List<Integer> natsMonitorPorts() {
+    return consecutive(natsMonitorPort);
+  }
+
+  public List<Integer> natsRoutePorts() {
+    return consecutive(natsRoutePort);
+  }
+
+  /** The replicas every stream and bucket gets: each member, at most three. */
+  public int natsStreamReplicas() {
+    return Math.min(natsClusterSize, 3);
+  }
+
+  /** This configuration with {@code size} NATS members ({@code up --nats-cluster}). */
+  public LauncherConfig withNatsCluster(int size) {
+    return new LauncherConfig(natsPort, natsMonitorPort, size, natsRoutePort, clickHouseHttpPort, clickHouseTcpPort,
+        mesh, services);
+  }
+
+  private List<Integer> consecutive(int first) {
+    return IntStream.range(0, natsClusterSize).map(member -> first + member).boxed().toList();
   }
 
   public String clickHouseJdbcUrl() {

@@ -3,7 +3,7 @@ package io.marketprism.launcher;
 import io.marketprism.launcher.LauncherConfig.ServiceSettings;
 import io.marketprism.supervisor.ClickHouseServerProcess;
 import io.marketprism.supervisor.JavaServiceProcess;
-import io.marketprism.supervisor.NatsServerProcess;
+import io.marketprism.supervisor.NatsCluster;
 import io.marketprism.supervisor.PortClaim;
 import io.marketprism.supervisor.SupervisedProcess;
 import java.nio.file.Files;
@@ -41,13 +41,7 @@ final class MeshPlan {
   static List<SupervisedProcess> processes(
       LauncherConfig config, Workspace workspace, String version, boolean mesh) {
     List<SupervisedProcess> processes = new ArrayList<>();
-    processes.add(
-        NatsServerProcess.builder(workspace.natsDirectory())
-            .name(NATS)
-            .port(config.natsPort())
-            .monitorPort(config.natsMonitorPort())
-            .logFile(workspace.logFile(NATS))
-            .build());
+    processes.addAll(natsCluster(config, workspace).nodes());
     processes.add(
         ClickHouseServerProcess.builder(workspace.clickHouseDirectory())
             .name(CLICKHOUSE)
@@ -59,6 +53,23 @@ final class MeshPlan {
       processes.add(service(config, workspace, version, service, mesh));
     }
     return processes;
+  }
+
+  /**
+   * The NATS members: one server named {@code nats} in {@code nats/}, or a cluster whose members
+   * ({@code nats-1}, {@code nats-2}, ...) each keep their store in {@code nats/nats-<n>/}.
+   */
+  static NatsCluster natsCluster(LauncherConfig config, Workspace workspace) {
+    // a single server keeps the layout of runs before clusters: its store directly in nats/
+    Path directory =
+        config.natsClusterSize() == 1
+            ? workspace.natsDirectory().getParent()
+            : workspace.natsDirectory();
+    return NatsCluster.builder(directory, config.natsClusterSize())
+        .name(NATS)
+        .ports(config.natsPorts(), config.natsMonitorPorts(), config.natsRoutePorts())
+        .logDirectory(workspace.logDirectory())
+        .build();
   }
 
   /**
@@ -136,8 +147,16 @@ final class MeshPlan {
    */
   static List<PortClaim> portClaims(LauncherConfig config, boolean mesh) {
     List<PortClaim> claims = new ArrayList<>();
-    claims.add(claim(config.natsPort(), NATS, "client", "nats.port"));
-    claims.add(claim(config.natsMonitorPort(), NATS, "HTTP monitoring", "nats.monitor-port"));
+    for (int member = 0; member < config.natsClusterSize(); member++) {
+      String name = natsMemberName(config, member);
+      claims.add(claim(config.natsPorts().get(member), name, "client", "nats.port"));
+      claims.add(
+          claim(config.natsMonitorPorts().get(member), name, "HTTP monitoring", "nats.monitor-port"));
+      if (config.natsClusterSize() > 1) {
+        claims.add(
+            claim(config.natsRoutePorts().get(member), name, "cluster routes", "nats.route-port"));
+      }
+    }
     claims.add(claim(config.clickHouseHttpPort(), CLICKHOUSE, "HTTP", "clickhouse.http-port"));
     claims.add(claim(config.clickHouseTcpPort(), CLICKHOUSE, "native TCP", "clickhouse.tcp-port"));
     for (ServiceSettings service : config.enabledServices()) {
@@ -168,18 +187,24 @@ final class MeshPlan {
   /** The components as {@code status} and the state file show them, before anything runs. */
   static List<ComponentState> components(LauncherConfig config, Workspace workspace, boolean mesh) {
     List<ComponentState> components = new ArrayList<>();
-    components.add(
-        new ComponentState(
-            NATS,
-            ComponentState.INFRASTRUCTURE,
-            "127.0.0.1:" + config.natsPort(),
-            Map.of(
-                "url", config.natsUrl(), "monitor", "http://127.0.0.1:" + config.natsMonitorPort()),
-            -1,
-            null,
-            "PENDING",
-            null,
-            workspace.logFile(NATS).toString()));
+    for (int member = 0; member < config.natsClusterSize(); member++) {
+      String name = natsMemberName(config, member);
+      components.add(
+          new ComponentState(
+              name,
+              ComponentState.INFRASTRUCTURE,
+              "127.0.0.1:" + config.natsPorts().get(member),
+              Map.of(
+                  "url",
+                  "nats://127.0.0.1:" + config.natsPorts().get(member),
+                  "monitor",
+                  "http://127.0.0.1:" + config.natsMonitorPorts().get(member)),
+              -1,
+              null,
+              "PENDING",
+              null,
+              workspace.logFile(name).toString()));
+    }
     components.add(
         new ComponentState(
             CLICKHOUSE,
@@ -229,6 +254,11 @@ final class MeshPlan {
     return components;
   }
 
+  /** {@code nats} for a single server, {@code nats-<n>} for cluster members (as {@link NatsCluster} names them). */
+  static String natsMemberName(LauncherConfig config, int member) {
+    return config.natsClusterSize() == 1 ? NATS : NATS + "-" + (member + 1);
+  }
+
   /** The environment a service starts with; {@code environment} from marketprism.yaml wins. */
   static Map<String, String> environment(
       LauncherConfig config, Workspace workspace, ServiceSettings service, boolean mesh) {
@@ -238,6 +268,12 @@ final class MeshPlan {
     env.put("MARKETPRISM_GRPC_PORT", Integer.toString(service.grpcPort()));
     env.put("MARKETPRISM_METRICS_PORT", Integer.toString(service.metricsPort()));
     env.put("MARKETPRISM_NATS_URL", config.natsUrl());
+    // streams and buckets the services create get a copy on every member (at most three)
+    String replicas = Integer.toString(config.natsStreamReplicas());
+    env.put("MARKETPRISM_NATS_STREAMS_REPLICAS", replicas);
+    if (service.name().equals("config-center")) {
+      env.put("MARKETPRISM_STORE_REPLICAS", replicas);
+    }
     env.put("MARKETPRISM_CLICKHOUSE_URL", config.clickHouseJdbcUrl());
     service
         .definition()

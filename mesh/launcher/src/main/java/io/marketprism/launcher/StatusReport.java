@@ -64,7 +64,7 @@ record StatusReport(List<Row> rows, RunState.Mesh mesh) {
       return probe.grpcHealth(component.healthCheckAddress());
     }
     String url =
-        component.name().equals(MeshPlan.NATS)
+        component.endpoints().containsKey("monitor")
             ? component.endpoints().get("monitor") + "/healthz"
             : component.endpoints().get("http") + "/ping";
     return probe.httpOk(url) ? "UP" : "DOWN";

@@ -13,17 +13,26 @@ import picocli.CommandLine.ParentCommand;
 final class SuperviseCommand implements Callable<Integer> {
 
   static final String NO_MESH = "--no-mesh";
+  static final String NATS_CLUSTER = "--nats-cluster";
 
   @ParentCommand MarketPrismCommand parent;
 
   @Option(names = NO_MESH, description = "Run without the mesh (as `up --no-mesh`).")
   boolean noMesh;
 
+  @Option(names = NATS_CLUSTER, description = "NATS cluster members (as `up --nats-cluster`).")
+  Integer natsCluster;
+
   @Override
   public Integer call() {
     Workspace workspace = parent.workspace();
-    LauncherConfig config = parent.loadConfig(workspace);
+    LauncherConfig config = withCluster(parent.loadConfig(workspace), natsCluster);
     boolean mesh = config.mesh().enabled() && !noMesh;
     return new SupervisorRun(config, workspace, mesh, System.out).run();
+  }
+
+  /** {@code config} with the {@code --nats-cluster} size when one was given. */
+  static LauncherConfig withCluster(LauncherConfig config, Integer natsCluster) {
+    return natsCluster == null ? config : config.withNatsCluster(natsCluster);
   }
 }

@@ -62,10 +62,18 @@ final class UpCommand implements Callable<Integer> {
               + " debugging).")
   boolean noMesh;
 
+  @Option(
+      names = SuperviseCommand.NATS_CLUSTER,
+      paramLabel = "N",
+      description =
+          "Run N nats-server members as one JetStream cluster (ports from nats.port, nats.monitor-port,"
+              + " nats.route-port upward); streams and buckets get min(N, 3) replicas.")
+  Integer natsCluster;
+
   @Override
   public Integer call() throws Exception {
     Workspace workspace = parent.workspace();
-    LauncherConfig config = parent.loadConfig(workspace);
+    LauncherConfig config = SuperviseCommand.withCluster(parent.loadConfig(workspace), natsCluster);
     PrintWriter out = spec.commandLine().getOut();
     Optional<ProcessHandle> running = RunningSupervisor.find(workspace);
     if (running.isPresent()) {
@@ -159,6 +167,9 @@ final class UpCommand implements Callable<Integer> {
             workspace.directory().toString()));
     if (noMesh) {
       command.add(SuperviseCommand.NO_MESH);
+    }
+    if (natsCluster != null) {
+      command.addAll(List.of(SuperviseCommand.NATS_CLUSTER, natsCluster.toString()));
     }
     if (parent.config != null) {
       // only an explicit file: the default marketprism.yaml is optional, an explicit one must exist

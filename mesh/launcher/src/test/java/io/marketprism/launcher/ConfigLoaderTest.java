@@ -134,8 +134,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("nats:\n  client-port: 4222\n", "marketprism.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "marketprism.yaml: unknown key 'nats.client-port' (allowed under 'nats': monitor-port,"
-                + " port)");
+            "marketprism.yaml: unknown key 'nats.client-port' (allowed under 'nats': cluster-size,"
+                + " monitor-port, port, route-port)");
   }
 
   @Test

@@ -5,13 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A {@code nats-server} with JetStream, listening on 127.0.0.1 only, configured by a file this
  * class writes into its own directory ({@code nats.conf}, JetStream store under {@code
  * jetstream/}). Ready when the monitoring endpoint's {@code /healthz} answers 200, which
  * nats-server 2.9 does only once JetStream is up.
+ *
+ * <p>As a member of a cluster ({@link Builder#cluster}) it also listens for routes and dials its
+ * peers; JetStream then runs in clustered mode (RAFT), so its {@code /healthz} answers 200 only once
+ * the cluster has a meta leader. The first members of a cluster to start cannot have one alone, so
+ * they may be declared ready as soon as JetStream is up ({@link Builder#readyBeforeQuorum}); see
+ * {@link NatsCluster}.
  */
 public final class NatsServerProcess extends SupervisedProcess {
 
@@ -21,6 +29,9 @@ public final class NatsServerProcess extends SupervisedProcess {
   private final int monitorPort;
   private final long maxFileStoreBytes;
   private final long maxMemoryStoreBytes;
+  private final String serverName;
+  private final ClusterMembership cluster;
+  private final boolean readyBeforeQuorum;
 
   private NatsServerProcess(Builder builder) {
     super(
@@ -34,6 +45,9 @@ public final class NatsServerProcess extends SupervisedProcess {
     this.monitorPort = builder.monitorPort;
     this.maxFileStoreBytes = builder.maxFileStoreBytes;
     this.maxMemoryStoreBytes = builder.maxMemoryStoreBytes;
+    this.serverName = builder.serverName;
+    this.cluster = builder.cluster;
+    this.readyBeforeQuorum = builder.readyBeforeQuorum;
   }
 
   /** A builder for a server whose configuration and JetStream data live in {@code directory}. */
@@ -66,11 +80,20 @@ public final class NatsServerProcess extends SupervisedProcess {
     return directory.resolve("jetstream");
   }
 
+  /** The name the server gives itself (unique within a cluster). */
+  public String serverName() {
+    return serverName;
+  }
+
   @Override
   public List<PortClaim> ports() {
-    return List.of(
-        new PortClaim(port, name(), "client", ""),
-        new PortClaim(monitorPort, name(), "HTTP monitoring", ""));
+    List<PortClaim> claims = new ArrayList<>();
+    claims.add(new PortClaim(port, name(), "client", ""));
+    claims.add(new PortClaim(monitorPort, name(), "HTTP monitoring", ""));
+    if (cluster != null) {
+      claims.add(new PortClaim(cluster.port(), name(), "cluster routes", ""));
+    }
+    return List.copyOf(claims);
   }
 
   @Override
@@ -87,28 +110,62 @@ public final class NatsServerProcess extends SupervisedProcess {
   }
 
   String configText() {
-    return """
-    # Written by MarketPrism on every start; edit marketprism.yaml instead.
-    server_name: "marketprism"
-    listen: "127.0.0.1:%d"
-    http: "127.0.0.1:%d"
-    jetstream {
-      store_dir: "%s"
-      max_memory_store: %d
-      max_file_store: %d
+    String server =
+        """
+        # Written by MarketPrism on every start; edit marketprism.yaml instead.
+        server_name: "%s"
+        listen: "127.0.0.1:%d"
+        http: "127.0.0.1:%d"
+        jetstream {
+          store_dir: "%s"
+          max_memory_store: %d
+          max_file_store: %d
+        }
+        """
+            .formatted(
+                serverName,
+                port,
+                monitorPort,
+                storeDirectory().toAbsolutePath(),
+                maxMemoryStoreBytes,
+                maxFileStoreBytes);
+    if (cluster == null) {
+      return server;
     }
-    """
-        .formatted(
-            port,
-            monitorPort,
-            storeDirectory().toAbsolutePath(),
-            maxMemoryStoreBytes,
-            maxFileStoreBytes);
+    String routes =
+        cluster.routePorts().stream()
+            .map(routePort -> "\"nats-route://127.0.0.1:" + routePort + "\"")
+            .collect(Collectors.joining(", "));
+    return server
+        + """
+        cluster {
+          name: "%s"
+          listen: "127.0.0.1:%d"
+          routes: [%s]
+        }
+        """
+            .formatted(cluster.name(), cluster.port(), routes);
   }
 
   @Override
   protected boolean probeReady() {
-    return HttpProbe.get(monitorUrl() + "/healthz").isPresent();
+    // js-enabled-only: JetStream is up here, whether or not the cluster has elected a meta leader yet
+    String health = readyBeforeQuorum ? "/healthz?js-enabled-only=true" : "/healthz";
+    return HttpProbe.get(monitorUrl() + health).isPresent();
+  }
+
+  /**
+   * This server's place in a cluster.
+   *
+   * @param name the cluster's name, the same for every member
+   * @param port where this member listens for routes
+   * @param routePorts the route ports of every member (its own may be among them: nats-server
+   *     ignores a route to itself)
+   */
+  public record ClusterMembership(String name, int port, List<Integer> routePorts) {
+    public ClusterMembership {
+      routePorts = List.copyOf(routePorts);
+    }
   }
 
   /**
@@ -120,6 +177,9 @@ public final class NatsServerProcess extends SupervisedProcess {
     private int monitorPort = 8222;
     private long maxFileStoreBytes = 8L << 30;
     private long maxMemoryStoreBytes = 256L << 20;
+    private String serverName = "marketprism";
+    private ClusterMembership cluster;
+    private boolean readyBeforeQuorum;
 
     private Builder(Path directory) {
       super(directory, "nats", Duration.ofSeconds(30), Duration.ofSeconds(10));
@@ -143,6 +203,27 @@ public final class NatsServerProcess extends SupervisedProcess {
 
     public Builder maxMemoryStoreBytes(long bytes) {
       this.maxMemoryStoreBytes = bytes;
+      return this;
+    }
+
+    /** The server's own name; members of a cluster need different ones (default {@code marketprism}). */
+    public Builder serverName(String serverName) {
+      this.serverName = serverName;
+      return this;
+    }
+
+    /** Makes the server a member of a cluster; see {@link NatsCluster} for the usual way. */
+    public Builder cluster(ClusterMembership cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /**
+     * Ready once JetStream is up, before the cluster has a meta leader: for the first members to
+     * start, which cannot form a quorum alone.
+     */
+    public Builder readyBeforeQuorum(boolean readyBeforeQuorum) {
+      this.readyBeforeQuorum = readyBeforeQuorum;
       return this;
     }
 

@@ -94,7 +94,8 @@ final class LocalServer<T> implements AutoCloseable {
     deleteRecursively(directory);
   }
 
-  private static void deleteRecursively(Path directory) {
+  /** Deletes {@code directory} and everything in it; a failure is reported on stderr, not thrown. */
+  static void deleteRecursively(Path directory) {
     if (!Files.exists(directory)) {
       return;
     }

@@ -59,6 +59,14 @@ public class DataStorageConfig extends ServiceConfig {
     @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*", message = "must be a plain identifier")
     private String database = "marketprism";
 
+    /**
+     * The ClickHouse cluster ({@code remote_servers}) the tables are spread over: replicated local tables and
+     * {@code Distributed} ones, every migration {@code ON CLUSTER}; blank is one server. See {@code TableLayout}.
+     */
+    @NotNull
+    @Pattern(regexp = "|[A-Za-z_][A-Za-z0-9_]*", message = "must be blank or a plain identifier")
+    private String cluster = "";
+
     /** Timeout of one statement (socket timeout). */
     @NotNull
     @DurationMin(seconds = 1)
@@ -70,6 +78,10 @@ public class DataStorageConfig extends ServiceConfig {
 
     public String database() {
       return database;
+    }
+
+    public String cluster() {
+      return cluster;
     }
 
     /** How long start-up waits for ClickHouse to answer before giving up. */

@@ -17,6 +17,7 @@ import io.marketprism.storage.query.CandleQueries;
 import io.marketprism.storage.query.EventQueries;
 import io.marketprism.storage.query.StatsQueries;
 import io.marketprism.storage.schema.Migrations;
+import io.marketprism.storage.schema.TableLayout;
 import io.nats.client.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -51,7 +52,7 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
   protected List<BindableService> services(DataStorageConfig config, ServiceContext ctx) throws Exception {
     String database = config.clickhouse().database();
     ClickHouse clickHouse = new ClickHouse(config.clickhouse().url(), config.clickhouse().queryTimeout());
-    migrate(clickHouse, database, config.clickhouse().startupTimeout());
+    migrate(clickHouse, database, TableLayout.of(config.clickhouse().cluster()), config.clickhouse().startupTimeout());
 
     Connection nats = ctx.shutdown().register("nats",
         NatsConnections.connect(config.nats(), ctx.serviceName(), ctx.metrics()));
@@ -79,11 +80,12 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
   }
 
   /** Applies the migrations, retrying while ClickHouse is not up yet (it may be starting next to us). */
-  private static void migrate(ClickHouse clickHouse, String database, Duration timeout) throws Exception {
+  private static void migrate(ClickHouse clickHouse, String database, TableLayout layout, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
-        Migrations.apply(clickHouse, database);
+        Migrations.apply(clickHouse, database, layout);
         return;
       } catch (SQLException e) {
         if (System.nanoTime() - deadline > 0 || clickHouse.isReachable()) {

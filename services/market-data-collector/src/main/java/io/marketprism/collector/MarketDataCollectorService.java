@@ -77,7 +77,8 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
             .build()
             .start());
     if (!config.persistence().subscriptionsBucket().isBlank()) {
-      store = SubscriptionStore.open(nats, config.persistence().subscriptionsBucket());
+      store = SubscriptionStore.open(nats, config.persistence().subscriptionsBucket(),
+          config.nats().streams().replicas());
     }
     CollectorApi api = ctx.shutdown().register("feed watches",
         new CollectorApi(collector, instruments, resolver, ctx.health()::draining));

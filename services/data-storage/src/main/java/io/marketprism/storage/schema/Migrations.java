@@ -27,13 +27,18 @@ public final class Migrations {
 
   private Migrations() {}
 
-  /** Every migration, oldest first. */
+  /** Every migration of the single-server layout, oldest first. */
   public static List<Migration> all(String database) {
+    return all(database, TableLayout.singleNode());
+  }
+
+  /** Every migration of {@code layout}, oldest first. */
+  public static List<Migration> all(String database, TableLayout layout) {
     List<String> hot = new ArrayList<>();
     List<String> cold = new ArrayList<>();
     for (EventTable table : EventTables.all()) {
-      hot.add(table.createStatement(database, table.hotName()));
-      cold.add(table.createStatement(database, table.coldName()));
+      hot.addAll(layout.createTable(table, database, table.hotName()));
+      cold.addAll(layout.createTable(table, database, table.coldName()));
     }
     return List.of(
         new Migration(1, "hot tables of the seven normalized types", hot),
@@ -46,14 +51,18 @@ public final class Migrations {
    * @return the versions applied by this call
    */
   public static List<Integer> apply(ClickHouse clickHouse, String database) throws SQLException {
-    clickHouse.execute("CREATE DATABASE IF NOT EXISTS " + database);
-    clickHouse.execute("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations"
-        + " (version UInt32, description String, applied_at DateTime) ENGINE = MergeTree ORDER BY version");
+    return apply(clickHouse, database, TableLayout.singleNode());
+  }
+
+  /** {@link #apply(ClickHouse, String)} in {@code layout} (one server, or a cluster: {@code clickhouse.cluster}). */
+  public static List<Integer> apply(ClickHouse clickHouse, String database, TableLayout layout) throws SQLException {
+    clickHouse.execute(layout.createDatabase(database));
+    clickHouse.execute(layout.createMigrationsTable(database));
     Set<Integer> applied =
         new HashSet<>(clickHouse.query("SELECT version FROM " + database + ".schema_migrations", List.of(),
             row -> row.getInt(1)));
     List<Integer> now = new ArrayList<>();
-    for (Migration migration : all(database)) {
+    for (Migration migration : all(database, layout)) {
       if (applied.contains(migration.version())) {
         continue;
       }

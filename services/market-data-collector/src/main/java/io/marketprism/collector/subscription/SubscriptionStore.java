@@ -32,8 +32,9 @@ public final class SubscriptionStore {
     this.bucket = bucket;
   }
 
-  /** Opens (creating if needed) the file-backed bucket {@code name}. */
-  public static SubscriptionStore open(Connection connection, String name) throws IOException, JetStreamApiException {
+  /** Opens (creating if needed) the file-backed bucket {@code name}, with {@code replicas} copies on a cluster. */
+  public static SubscriptionStore open(Connection connection, String name, int replicas)
+      throws IOException, JetStreamApiException {
     try {
       connection.keyValueManagement().getBucketInfo(name);
     } catch (JetStreamApiException e) {
@@ -41,7 +42,7 @@ public final class SubscriptionStore {
         throw e;
       }
       connection.keyValueManagement().create(KeyValueConfiguration.builder()
-          .name(name).maxHistoryPerKey(1).storageType(StorageType.File).build());
+          .name(name).maxHistoryPerKey(1).storageType(StorageType.File).replicas(replicas).build());
     }
     return new SubscriptionStore(connection.keyValue(name));
   }
