@@ -66,7 +66,11 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
     Silences silences = new Silences();
     store.silences().forEach(silences::put);
     AlertBook book = new AlertBook();
-    book.restore(store.alerts());
+    var alerts = store.alerts();
+    book.restore(alerts);
+    log.atInfo().addKeyValue("rules", rules.list().size()).addKeyValue("alerts", alerts.size())
+        .log("restored {} rules and {} alerts from bucket {}", rules.list().size(), alerts.size(),
+            config.store().bucket());
     AlertFeed feed = new AlertFeed();
 
     SeriesStore series = new SeriesStore(config.scrape().samplesPerSeries());
@@ -80,10 +84,16 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
     outbox = ctx.shutdown().register("outbox", new Outbox(store, nats, config.notifications(), ctx.metrics()));
     Notifier notifier = new Notifier(config.notifications(), outbox);
     engine = ctx.shutdown().register("rule evaluation", new AlertEngine(rules, book, silences, series, store, notifier,
-        feed, clock, config.rules().tick(), config.scrape().staleAfter(), ctx.health()::draining, ctx.metrics()));
+        feed, clock, config.rules().tick(), config.scrape().staleAfter(), ctx.health()::draining, this::warmedUp,
+        ctx.metrics()));
 
     MonitoringApi api = new MonitoringApi(instances, rules, book, silences, feed, store, clock);
     return List.of(() -> ServerInterceptors.intercept(api, MonitoringApi.callers()));
+  }
+
+  // two scrape rounds give every series two samples, the least a rate needs
+  private boolean warmedUp() {
+    return scraper.rounds() >= 2 && (staleness == null || staleness.rounds() >= 1);
   }
 
   // outside the mesh a service is reachable only if peers.<name> says where; without it that part stays idle

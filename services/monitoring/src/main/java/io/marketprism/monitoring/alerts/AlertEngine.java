@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The evaluation loop. Every tick it evaluates the rules that are due (each on its own evaluation interval, and at
+ * The evaluation loop. It starts once the signals have warmed up (see {@code MonitoringService}): evaluated over an
+ * empty store, every alert restored after a restart would resolve and fire again. Every tick it evaluates the rules that are due (each on its own evaluation interval, and at
  * once after a change of the rule), resolves the alerts of deleted or disabled rules, re-applies silences, and then,
  * in this order: queues notifications in the outbox (stored before anything else, so a crash cannot lose one), stores
  * the alerts' new state, and tells the watchers.
@@ -51,6 +52,7 @@ public final class AlertEngine implements AutoCloseable {
   private final Duration tick;
   private final Duration staleAfter;
   private final BooleanSupplier draining;
+  private final BooleanSupplier warmedUp;
   private final Map<String, Due> due = new HashMap<>();
   private final Histogram evaluationSeconds;
   private final Counter failures;
@@ -63,7 +65,7 @@ public final class AlertEngine implements AutoCloseable {
 
   public AlertEngine(AlertRules rules, AlertBook book, Silences silences, SeriesStore series, MonitoringStore store,
       Notifier notifier, AlertFeed feed, Clock clock, Duration tick, Duration staleAfter, BooleanSupplier draining,
-      PrometheusRegistry metrics) {
+      BooleanSupplier warmedUp, PrometheusRegistry metrics) {
     this.rules = rules;
     this.book = book;
     this.silences = silences;
@@ -75,6 +77,7 @@ public final class AlertEngine implements AutoCloseable {
     this.tick = tick;
     this.staleAfter = staleAfter;
     this.draining = draining;
+    this.warmedUp = warmedUp;
     this.evaluationSeconds = Histogram.builder()
         .name("marketprism_monitoring_rule_evaluation_seconds")
         .help("Time to evaluate the rules due in one tick")
@@ -96,6 +99,9 @@ public final class AlertEngine implements AutoCloseable {
           drained = true;
           feed.drain();
         }
+        return;
+      }
+      if (!warmedUp.getAsBoolean()) {
         return;
       }
       long started = System.nanoTime();
@@ -155,8 +161,16 @@ public final class AlertEngine implements AutoCloseable {
     feed.publish(changed);
   }
 
+  /**
+   * Stops after the tick in progress: its notifications are in the outbox but its alert states may not be stored
+   * yet, and a stop in between would make the next start notify those alerts again.
+   */
   @Override
-  public void close() {
-    timer.shutdownNow();
+  public void close() throws InterruptedException {
+    timer.shutdown();
+    if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+      log.warn("the evaluation in progress did not finish in 10s; interrupting it");
+      timer.shutdownNow();
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class MetricsScraper implements AutoCloseable {
   private final Clock clock;
   private final HttpClient http;
   private final Map<String, String> lastErrors = new HashMap<>();
+  private final AtomicInteger rounds = new AtomicInteger();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "scrape");
     t.setDaemon(true);
@@ -78,7 +80,14 @@ public final class MetricsScraper implements AutoCloseable {
       store.dropOlderThan(nowNanos() - config.staleAfter().toNanos());
     } catch (RuntimeException e) {
       log.error("scrape round failed", e);
+    } finally {
+      rounds.incrementAndGet();
     }
+  }
+
+  /** Scrape rounds done since start. */
+  public int rounds() {
+    return rounds.get();
   }
 
   private CompletableFuture<Void> scrape(Target target) {

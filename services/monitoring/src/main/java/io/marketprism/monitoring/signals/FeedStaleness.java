@@ -58,6 +58,7 @@ public final class FeedStaleness implements AutoCloseable {
     return t;
   });
   private String lastError = "";
+  private volatile int rounds;
 
   public FeedStaleness(Channel collector, Connection nats, SeriesStore store, Clock clock, Duration interval)
       throws IOException {
@@ -102,7 +103,14 @@ public final class FeedStaleness implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("feed staleness round failed", e);
+    } finally {
+      rounds++;
     }
+  }
+
+  /** Rounds attempted since start (a failed one counts: rules must not wait for a collector that is down). */
+  public int rounds() {
+    return rounds;
   }
 
   private List<Subscription> subscriptions() {
