@@ -20,6 +20,7 @@ import io.marketprism.monitoring.rules.AlertRules;
 import io.marketprism.monitoring.rules.RulesFile;
 import io.marketprism.monitoring.scrape.MetricsScraper;
 import io.marketprism.monitoring.series.SeriesStore;
+import io.marketprism.monitoring.signals.ExportedSignals;
 import io.marketprism.monitoring.signals.FeedStaleness;
 import io.marketprism.monitoring.store.MonitoringStore;
 import io.nats.client.Connection;
@@ -75,12 +76,13 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
 
     SeriesStore series = new SeriesStore(config.scrape().samplesPerSeries());
     instances = ctx.shutdown().register("registry watch", new InstanceDirectory(channel(ctx, ControlPlaneChannel.SERVICE)));
-    scraper = ctx.shutdown().register("scraper", new MetricsScraper(config.scrape(), instances, series, clock));
+    scraper = ctx.shutdown().register("scraper", new MetricsScraper(config.scrape(), instances, series, clock, name()));
     Optional<Channel> collector = config.feeds().enabled() ? channel(ctx, config.feeds().collector()) : Optional.empty();
     if (collector.isPresent()) {
       staleness = ctx.shutdown().register("feed staleness",
           new FeedStaleness(collector.get(), nats, series, clock, config.feeds().interval()));
     }
+    ExportedSignals.register(series, ctx.metrics());
     outbox = ctx.shutdown().register("outbox", new Outbox(store, nats, config.notifications(), ctx.metrics()));
     Notifier notifier = new Notifier(config.notifications(), outbox);
     engine = ctx.shutdown().register("rule evaluation", new AlertEngine(rules, book, silences, series, store, notifier,

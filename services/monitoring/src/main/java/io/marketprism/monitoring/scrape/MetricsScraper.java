@@ -28,16 +28,19 @@ import org.slf4j.LoggerFactory;
  * registered) and the static targets, every {@code scrape.interval}, into the {@link SeriesStore}. As Prometheus does,
  * each series gets {@code job} (the service) and {@code instance} (its instance id) — a scraped label of the same name
  * is kept as {@code exported_job} / {@code exported_instance} — and each target an {@code up} series (1 scraped, 0
- * failed). {@code marketprism_instance_healthy} is 1 for an instance the registry's health checks pass, else 0.
+ * failed). {@link #INSTANCE_HEALTHY} is 1 for an instance the registry's health checks pass, else 0.
  */
 public final class MetricsScraper implements AutoCloseable {
 
+  /** 1 while the registry's health checks pass an instance, else 0; labels {@code service}, {@code instance_id}. */
+  public static final String INSTANCE_HEALTHY = "marketprism_monitoring_instance_healthy";
   private static final Logger log = LoggerFactory.getLogger(MetricsScraper.class);
 
   /** One endpoint to scrape. */
   record Target(String job, String instance, String address) {}
 
   private final MonitoringConfig.Scrape config;
+  private final String self;
   private final InstanceDirectory directory;
   private final SeriesStore store;
   private final Clock clock;
@@ -50,7 +53,10 @@ public final class MetricsScraper implements AutoCloseable {
     return t;
   });
 
-  public MetricsScraper(MonitoringConfig.Scrape config, InstanceDirectory directory, SeriesStore store, Clock clock) {
+  /** @param self monitoring's own service name, not scraped */
+  public MetricsScraper(MonitoringConfig.Scrape config, InstanceDirectory directory, SeriesStore store, Clock clock,
+      String self) {
+    this.self = self;
     this.config = config;
     this.directory = directory;
     this.store = store;
@@ -69,11 +75,14 @@ public final class MetricsScraper implements AutoCloseable {
       List<Target> targets = new ArrayList<>();
       for (InstanceDirectory.Entry entry : directory.entries()) {
         var registered = entry.registered();
-        Labels id = Labels.of("job", registered.getService(), "instance", registered.getInstanceId());
+        Labels id = Labels.of("service", registered.getService(), "instance_id", registered.getInstanceId());
         boolean healthy = InstanceDirectory.health(registered.getState()) == Health.HEALTH_SERVING;
-        store.add("marketprism_instance_healthy", id, now, healthy ? 1 : 0);
-        entry.metricsAddress().ifPresent(address ->
-            targets.add(new Target(registered.getService(), registered.getInstanceId(), address)));
+        store.add(INSTANCE_HEALTHY, id, now, healthy ? 1 : 0);
+        // monitoring's own /metrics re-exports what it derives; scraping it would count those series twice
+        if (!registered.getService().equals(self)) {
+          entry.metricsAddress().ifPresent(address ->
+              targets.add(new Target(registered.getService(), registered.getInstanceId(), address)));
+        }
       }
       config.staticTargets().forEach((job, address) -> targets.add(new Target(job, address, address)));
       CompletableFuture.allOf(targets.stream().map(this::scrape).toArray(CompletableFuture[]::new)).join();
