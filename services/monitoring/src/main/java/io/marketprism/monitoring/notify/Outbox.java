@@ -45,7 +45,8 @@ public final class Outbox implements AutoCloseable {
     final Deque<Notification> pending = new ArrayDeque<>();
     boolean busy;
     int failures;
-    long nextAttemptNanos;
+    // System.nanoTime() has an arbitrary origin (it may be negative): due times are relative to a reading of it
+    long nextAttemptNanos = System.nanoTime();
   }
 
   private final MonitoringStore store;

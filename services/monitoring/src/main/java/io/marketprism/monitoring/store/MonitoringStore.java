@@ -178,5 +178,4 @@ public final class MonitoringStore {
       throw new StoreUnavailableException("cannot read the bucket: " + e.getMessage(), e);
     }
   }
-
 }
