@@ -38,6 +38,12 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneRegistration.class);
   private static final long RPC_DEADLINE_SECONDS = 10;
 
+  /**
+   * Instance metadata key holding the port of the instance's Prometheus {@code /metrics} endpoint (on the instance's
+   * address), so that monitoring scrapes every registered instance without a list of its own.
+   */
+  public static final String METRICS_PORT_METADATA = "metrics_port";
+
   private final MeshConfig mesh;
   private final String advertisedHost;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,6 +75,7 @@ public final class ControlPlaneRegistration implements ServiceRegistration {
         .setZone(mesh.zone())
         .setVersion(running.version());
     running.healthAddress().ifPresent(h -> builder.setHealthPort(h.getPort()));
+    running.metricsAddress().ifPresent(m -> builder.putMetadata(METRICS_PORT_METADATA, Integer.toString(m.getPort())));
     instance = builder.build();
     scheduler.submit(this::registerNow).get();
     long period = mesh.leaseTtl().toMillis() / 3;
