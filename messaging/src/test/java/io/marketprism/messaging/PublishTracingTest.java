@@ -56,7 +56,7 @@ class PublishTracingTest {
 
   @Test
   void publishInASampledTraceIsAProducerSpanWhoseContextTheMessageCarries() throws Exception {
-    Subscription subscription = connection.subscribeSync("md.trade.binance.TRACED-USDT");
+    Subscription subscription = connection.subscribe("md.trade.binance.TRACED-USDT");
     connection.flush(Duration.ofSeconds(5));
     SpanContext frame = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
         TraceFlags.getSampled(), TraceState.getDefault());
@@ -85,7 +85,7 @@ class PublishTracingTest {
 
   @Test
   void publishOutsideATraceMakesNoSpanAndNoTraceparent() throws Exception {
-    Subscription subscription = connection.subscribeSync("md.trade.binance.PLAIN-USDT");
+    Subscription subscription = connection.subscribe("md.trade.binance.PLAIN-USDT");
     connection.flush(Duration.ofSeconds(5));
 
     assertThat(publisher.publish(TestEvents.trade("PLAIN-USDT", 1))).isTrue();
@@ -98,7 +98,7 @@ class PublishTracingTest {
 
   @Test
   void anUnsampledParentIsPassedOnUnsampledWithoutASpan() throws Exception {
-    Subscription subscription = connection.subscribeSync("md.trade.binance.DROPPED-USDT");
+    Subscription subscription = connection.subscribe("md.trade.binance.DROPPED-USDT");
     connection.flush(Duration.ofSeconds(5));
     SpanContext unsampled = SpanContext.create("0af7651916cd43dd8448eb211c80319d", "b7ad6b7169203332",
         TraceFlags.getDefault(), TraceState.getDefault());
