@@ -2,6 +2,8 @@ package io.marketprism.messaging;
 
 import io.marketprism.marketdata.v1.MarketEvent;
 import io.nats.client.Connection;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -62,6 +64,7 @@ public final class BoundedPublisher implements AutoCloseable {
   private static final long MAX_SWEEP_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final Connection connection;
+  private final MessagingSpans spans;
   private final PublishAcks acks;
   /** Sent publishes by the token in their reply subject, until their ack or timeout settles them. */
   private final ConcurrentHashMap<Long, Outstanding> byToken = new ConcurrentHashMap<>();
@@ -100,9 +103,10 @@ public final class BoundedPublisher implements AutoCloseable {
 
   private volatile boolean closing;
 
-  private BoundedPublisher(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics)
-      throws IOException {
+  private BoundedPublisher(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics,
+      MessagingSpans spans) throws IOException {
     this.connection = connection;
+    this.spans = spans;
     // an ack for a publish the sweep timed out already is ignored: its retry is on its way
     this.acks = new PublishAcks(connection, new PublishAcks.Listener() {
       @Override
@@ -163,16 +167,46 @@ public final class BoundedPublisher implements AutoCloseable {
    */
   public static BoundedPublisher start(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics)
       throws IOException {
-    BoundedPublisher publisher = new BoundedPublisher(connection, limits, metrics);
+    return start(connection, limits, metrics, MessagingSpans.none());
+  }
+
+  /**
+   * Starts a publisher whose {@link #publish(MarketEvent)} records a {@code PRODUCER} span per event published inside
+   * a sampled trace (see {@link MessagingSpans}); register it for shutdown ({@link #close()} flushes).
+   *
+   * @param metrics where its counters and gauges go (one publisher per registry)
+   */
+  public static BoundedPublisher start(Connection connection, NatsConfig.Publisher limits, PrometheusRegistry metrics,
+      MessagingSpans spans) throws IOException {
+    BoundedPublisher publisher = new BoundedPublisher(connection, limits, metrics, spans);
     long period = Math.min(MAX_SWEEP_PERIOD_NANOS, publisher.ackTimeout.toNanos());
     publisher.timeoutSweep.scheduleAtFixedRate(publisher::sweepTimeouts, period, period, TimeUnit.NANOSECONDS);
     publisher.sender.start();
     return publisher;
   }
 
-  /** Publishes a market event to its subject with its message id and the current trace; see {@link #publish(OutgoingMessage)}. */
+  /**
+   * Publishes a market event to its subject with its message id and the current trace; see
+   * {@link #publish(OutgoingMessage)}. Inside a sampled trace the publish is a {@code PRODUCER} span, which ends once
+   * the message is buffered (or shed), and whose context the message carries; otherwise no span is made.
+   */
   public boolean publish(MarketEvent event) {
-    return publish(MarketDataMessages.of(event));
+    Context current = Context.current();
+    if (!MessagingSpans.traced(current)) {
+      return publish(MarketDataMessages.of(event, current));
+    }
+    Span span = spans.startPublish(MarketEventCodec.typeOf(event), current);
+    try {
+      OutgoingMessage message = MarketDataMessages.of(event, current.with(span));
+      MessagingSpans.describe(span, message);
+      boolean accepted = publish(message);
+      if (!accepted) {
+        MessagingSpans.shed(span);
+      }
+      return accepted;
+    } finally {
+      span.end();
+    }
   }
 
   /**

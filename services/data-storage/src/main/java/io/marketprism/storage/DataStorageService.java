@@ -51,7 +51,8 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
   @Override
   protected List<BindableService> services(DataStorageConfig config, ServiceContext ctx) throws Exception {
     String database = config.clickhouse().database();
-    ClickHouse clickHouse = new ClickHouse(config.clickhouse().url(), config.clickhouse().queryTimeout());
+    ClickHouse clickHouse = new ClickHouse(config.clickhouse().url(), config.clickhouse().queryTimeout(),
+        ctx.openTelemetry());
     migrate(clickHouse, database, TableLayout.of(config.clickhouse().cluster()), config.clickhouse().startupTimeout());
 
     Connection nats = ctx.shutdown().register("nats",
@@ -61,7 +62,7 @@ public final class DataStorageService extends MarketPrismService<DataStorageConf
     storageHealth = ctx.shutdown().register("clickhouse-health", new StorageHealth(ctx.health(), clickHouse));
     FollowHub follow = new FollowHub(ctx.health()::draining);
     ingest = new Ingest(nats, clickHouse, database, config.ingest(), storageHealth, ctx.metrics(),
-        ctx.telemetry().tracer("io.marketprism.storage.ingest"), follow);
+        ctx.openTelemetry(), follow);
     // registered after NATS, so closed before it: the consumers stop, then the connection
     ctx.shutdown().register("ingest", ingest);
     ctx.runtimeSettings().bind("ingest", BatchLimits.Setting.class, ingest.limits()::apply);

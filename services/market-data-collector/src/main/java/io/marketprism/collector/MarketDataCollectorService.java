@@ -2,6 +2,7 @@ package io.marketprism.collector;
 
 import io.grpc.BindableService;
 import io.marketprism.collector.api.CollectorApi;
+import io.marketprism.collector.connection.FrameTracing;
 import io.marketprism.collector.exchange.ExchangeRegistry;
 import io.marketprism.collector.feed.Collector;
 import io.marketprism.collector.feed.SubscriptionLimitException;
@@ -16,8 +17,10 @@ import io.marketprism.collector.subscription.SymbolResolver;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
 import io.marketprism.kit.config.ConfigException;
+import io.marketprism.observability.RootSampler;
 import io.marketprism.messaging.BoundedPublisher;
 import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.MessagingSpans;
 import io.marketprism.messaging.NatsConnections;
 import io.nats.client.Connection;
 import java.net.http.HttpClient;
@@ -60,11 +63,13 @@ public final class MarketDataCollectorService extends MarketPrismService<MarketD
       DefaultStreams.ensure(nats, config.nats().streams());
     }
     BoundedPublisher publisher = ctx.shutdown().register("JetStream publisher",
-        BoundedPublisher.start(nats, config.nats().publisher(), ctx.metrics()));
+        BoundedPublisher.start(nats, config.nats().publisher(), ctx.metrics(),
+            new MessagingSpans(ctx.openTelemetry())));
+    FrameTracing tracing = new FrameTracing(ctx.openTelemetry(), RootSampler.ratio(config.tracing().samplingRatio()));
     HttpClient http = HttpClient.newBuilder().connectTimeout(config.connection().connectTimeout()).build();
     try {
       collector = ctx.shutdown().register("exchange connections", new Collector(VenueEndpoints.of(config),
-          limits(config.limits()), publisher::publish, ctx.metrics(), http, Clock.systemUTC()));
+          limits(config.limits()), publisher::publish, ctx.metrics(), http, Clock.systemUTC(), tracing));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("connection: " + e.getMessage(), e);
     }

@@ -88,6 +88,19 @@ class MarketDataCollectorConfigTest {
   }
 
   @Test
+  void samplingRatioDefaultsLowAndIsBoundedToZeroOne() {
+    assertThat(ConfigLoader.load(MarketDataCollectorConfig.class, null, Map.of()).tracing().samplingRatio())
+        .isEqualTo(0.001);
+    assertThat(ConfigLoader.load(MarketDataCollectorConfig.class, null,
+        Map.of("MARKETPRISM_TRACING_SAMPLING_RATIO", "0.25")).tracing().samplingRatio()).isEqualTo(0.25);
+
+    assertThatThrownBy(() -> ConfigLoader.load(MarketDataCollectorConfig.class, null,
+        Map.of("MARKETPRISM_TRACING_SAMPLING_RATIO", "1.5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tracing.sampling-ratio");
+  }
+
+  @Test
   void aSubscriptionNamingWhatTheExchangeLacksIsRefusedAtTheField() throws IOException {
     Path file = write("""
         subscriptions:

@@ -1,5 +1,9 @@
 package io.marketprism.storage.clickhouse;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -24,11 +28,18 @@ import ru.yandex.clickhouse.settings.ClickHouseProperties;
  *
  * <p>Uses {@code ru.yandex.clickhouse:clickhouse-jdbc} 0.3.1-patch over HTTP, the newest driver that works with
  * Debian's ClickHouse 18.16. Each call opens a JDBC connection, which is cheap (HTTP with a pooled client).
- * Thread-safe.
+ * Inside a sampled trace each statement is a {@code CLIENT} span (see {@link ClickHouseSpans}). Thread-safe.
  */
 public final class ClickHouse {
 
   private final ClickHouseDataSource dataSource;
+  private final ClickHouseSpans spans;
+
+  /** A call to the driver, run inside the statement's span. */
+  @FunctionalInterface
+  private interface DriverCall<T> {
+    T run() throws SQLException;
+  }
 
   /** Maps one result row; columns are read by position. */
   @FunctionalInterface
@@ -41,6 +52,16 @@ public final class ClickHouse {
    * @param queryTimeout the socket timeout of one statement
    */
   public ClickHouse(String url, Duration queryTimeout) {
+    this(url, queryTimeout, OpenTelemetry.noop());
+  }
+
+  /**
+   * @param url {@code jdbc:clickhouse://host:port/database?compress=false}
+   * @param queryTimeout the socket timeout of one statement
+   * @param openTelemetry where statements run inside a sampled trace record their spans
+   */
+  public ClickHouse(String url, Duration queryTimeout, OpenTelemetry openTelemetry) {
+    this.spans = new ClickHouseSpans(openTelemetry, url);
     Properties properties = new Properties();
     properties.setProperty("compress", "false");
     ClickHouseProperties settings = new ClickHouseProperties(properties);
@@ -51,14 +72,21 @@ public final class ClickHouse {
 
   /** Runs one statement that returns nothing (DDL, ALTER, OPTIMIZE, INSERT … SELECT). */
   public void execute(String sql) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
+    traced(sql, -1, () -> {
+      try (Connection connection = dataSource.getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute(sql);
+      }
+      return null;
+    });
   }
 
   /** Runs a query with {@code ?} parameters bound in order and maps every row. */
   public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> mapper) throws SQLException {
+    return traced(sql, -1, () -> runQuery(sql, parameters, mapper));
+  }
+
+  private <T> List<T> runQuery(String sql, List<?> parameters, RowMapper<T> mapper) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.size(); i++) {
@@ -89,6 +117,13 @@ public final class ClickHouse {
     if (rows.isEmpty()) {
       return;
     }
+    traced(sql, rows.size(), () -> {
+      insertBatch(sql, rows);
+      return null;
+    });
+  }
+
+  private void insertBatch(String sql, List<Object[]> rows) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       for (Object[] row : rows) {
@@ -113,15 +148,38 @@ public final class ClickHouse {
       return;
     }
     BinaryType[] types = columnTypes.stream().map(BinaryType::of).toArray(BinaryType[]::new);
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.unwrap(ClickHouseStatement.class).write().send(insertInto, stream -> {
-        for (Object[] row : rows) {
-          for (int i = 0; i < types.length; i++) {
-            types[i].write(stream, row[i]);
+    traced(insertInto, rows.size(), () -> {
+      try (Connection connection = dataSource.getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.unwrap(ClickHouseStatement.class).write().send(insertInto, stream -> {
+          for (Object[] row : rows) {
+            for (int i = 0; i < types.length; i++) {
+              types[i].write(stream, row[i]);
+            }
           }
-        }
-      }, ClickHouseFormat.RowBinary);
+        }, ClickHouseFormat.RowBinary);
+      }
+      return null;
+    });
+  }
+
+  /** Runs {@code call} inside the span of {@code sql} when the caller is traced; {@code batchSize} -1 for none. */
+  private <T> T traced(String sql, int batchSize, DriverCall<T> call) throws SQLException {
+    Span span = spans.start(sql);
+    if (span == null) {
+      return call.run();
+    }
+    if (batchSize >= 0) {
+      span.setAttribute(ClickHouseSpans.DB_BATCH_SIZE, (long) batchSize);
+    }
+    try (Scope ignored = span.makeCurrent()) {
+      return call.run();
+    } catch (SQLException | RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
     }
   }
 

@@ -8,7 +8,8 @@ import io.marketprism.storage.schema.EventTable;
 import io.marketprism.storage.schema.EventTables;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.opentelemetry.api.trace.Tracer;
+import io.marketprism.messaging.MessagingSpans;
+import io.opentelemetry.api.OpenTelemetry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -39,8 +40,9 @@ public final class Ingest implements AutoCloseable {
       DataStorageConfig.Ingest config,
       StorageHealth health,
       PrometheusRegistry metrics,
-      Tracer tracer,
+      OpenTelemetry openTelemetry,
       Consumer<MarketEvent> listener) {
+    MessagingSpans messagingSpans = new MessagingSpans(openTelemetry);
     Counter rows =
         Counter.builder()
             .name("marketprism_storage_rows_stored_total")
@@ -64,7 +66,7 @@ public final class Ingest implements AutoCloseable {
     for (EventTable table : EventTables.all()) {
       byType.put(table.type(),
           new TypeIngest(table, nats, clickHouse, database, config, limits, health, deadLetters, rows, timings, listener,
-              tracer));
+              messagingSpans, openTelemetry.getTracer("io.marketprism.storage.ingest")));
     }
   }
 

@@ -5,7 +5,7 @@ import io.marketprism.marketdata.v1.MarketEvent;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.MarketDataSubjects;
 import io.marketprism.messaging.MarketEventCodec;
-import io.marketprism.messaging.TraceHeaders;
+import io.marketprism.messaging.MessagingSpans;
 import io.marketprism.storage.DataStorageConfig;
 import io.marketprism.storage.clickhouse.ClickHouse;
 import io.marketprism.storage.schema.EventRows;
@@ -17,11 +17,14 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +56,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message that cannot be decoded or stored goes to the dead-letter subject with the reason and counts as done.
  *
- * <p>Tracing: each insert is a span linked to the publishers' spans ({@code traceparent}) of up to 32 of its
- * messages; a span per message would cost more than the insert at these rates.
+ * <p>Tracing follows the publisher's decision (parent-based): a message whose {@code traceparent} is sampled gets a
+ * {@code CONSUMER} span {@code process md.<type>}, child of its publish span, open until the message is stored and
+ * acked; untraced messages cost one header lookup. A batch holding traced messages is stored inside a span
+ * {@code store <table>} whose parent is the first traced message's process span and which links to every traced
+ * message of the batch (at most {@value #MAX_TRACED}), so the ClickHouse insert (a {@code CLIENT} span, child of the
+ * store span) is in the first message's trace and reachable from the others. A batch without traced messages makes no
+ * span at all.
  *
  * <p>Threading: two threads, so that fetching and decoding overlap inserting. The fetch thread owns the batch being
  * built and hands complete batches to the insert thread through a queue of one; the insert thread inserts and acks
@@ -79,6 +87,7 @@ final class TypeIngest implements AutoCloseable {
   private final Counter rowsStored;
   private final IngestTimings timings;
   private final Consumer<MarketEvent> listener;
+  private final MessagingSpans messagingSpans;
   private final Tracer tracer;
   private final Thread fetcher;
   private final Thread inserter;
@@ -88,21 +97,27 @@ final class TypeIngest implements AutoCloseable {
   private volatile boolean running = true;
 
   /**
-   * Rows to insert, the ack subjects of the messages they came from (acked once stored), and traces of some of their
-   * publishers. Only the ack subject of a message is kept, not the message: a batch lives through several young
+   * Rows to insert, the ack subjects of the messages they came from (acked once stored), and the process spans of its
+   * traced messages (ended once stored). Only the ack subject of a message is kept, not the message: a batch lives through several young
    * collections, and 50,000 messages with their payloads and parsed headers cost far more to copy than their rows.
    */
-  private record Batch(List<Object[]> rows, List<String> ackSubjects, List<SpanContext> traces, long startedNanos) {}
+  private record Batch(List<Object[]> rows, List<String> ackSubjects, List<Span> processing, long startedNanos) {}
 
   /** JetStream's positive acknowledgement, published to a message's reply subject (what {@code Message.ack()} does). */
+  private static final AttributeKey<Long> BATCH_MESSAGES = AttributeKey.longKey("messaging.batch.message_count");
+  private static final AttributeKey<Long> BATCH_TRACED = AttributeKey.longKey("marketprism.batch.traced_messages");
+
   private static final byte[] ACK = "+ACK".getBytes(StandardCharsets.US_ASCII);
 
-  /** Publisher traces linked from one insert span: enough to find the insert from a publish, bounded. */
-  private static final int MAX_LINKS = 32;
+  /**
+   * Traced messages per batch: enough to find the insert from a sampled publish, bounded so that a batch of 50,000
+   * messages under a high sampling ratio never holds 50,000 open spans (messages beyond it are stored untraced).
+   */
+  private static final int MAX_TRACED = 32;
 
   // confined to `fetcher`
   private List<Object[]> rows = new ArrayList<>();
-  private List<SpanContext> traces = new ArrayList<>();
+  private List<Span> processing = new ArrayList<>();
   private List<String> ackSubjects = new ArrayList<>();
   private long batchStartedNanos;
 
@@ -118,6 +133,7 @@ final class TypeIngest implements AutoCloseable {
       Counter rowsStored,
       IngestTimings timings,
       Consumer<MarketEvent> listener,
+      MessagingSpans messagingSpans,
       Tracer tracer) {
     this.table = table;
     this.nats = nats;
@@ -132,6 +148,7 @@ final class TypeIngest implements AutoCloseable {
     this.rowsStored = rowsStored;
     this.timings = timings;
     this.listener = listener;
+    this.messagingSpans = messagingSpans;
     this.tracer = tracer;
     this.fetcher = new Thread(this::fetchLoop, "ingest-fetch-" + table.hotName());
     this.inserter = new Thread(this::insertLoop, "ingest-insert-" + table.hotName());
@@ -190,9 +207,9 @@ final class TypeIngest implements AutoCloseable {
           accept(message);
         }
         if (rows.size() >= limits.batchSize() || (!ackSubjects.isEmpty() && flushDue())) {
-          complete.put(new Batch(rows, ackSubjects, traces, batchStartedNanos));
+          complete.put(new Batch(rows, ackSubjects, processing, batchStartedNanos));
           rows = new ArrayList<>();
-          traces = new ArrayList<>();
+          processing = new ArrayList<>();
           ackSubjects = new ArrayList<>();
         }
       } catch (InterruptedException stopped) {
@@ -275,11 +292,10 @@ final class TypeIngest implements AutoCloseable {
         batchStartedNanos = System.nanoTime();
       }
       ackSubjects.add(message.getReplyTo());
-      if (traces.size() < MAX_LINKS && message.hasHeaders()
-          && message.getHeaders().getFirst(TraceHeaders.TRACEPARENT) != null) {
-        SpanContext publisher = Span.fromContext(TraceHeaders.extract(message.getHeaders())).getSpanContext();
+      if (processing.size() < MAX_TRACED) {
+        SpanContext publisher = MessagingSpans.publisherOf(message);
         if (publisher.isValid()) {
-          traces.add(publisher);
+          processing.add(messagingSpans.startProcess(table.type(), message, publisher, durable));
         }
       }
     } catch (InvalidProtocolBufferException e) {
@@ -304,22 +320,33 @@ final class TypeIngest implements AutoCloseable {
     }
   }
 
-  /** Inserts the batch, retrying until it succeeds or the service stops, then acks it. */
+  /** Inserts the batch, retrying until it succeeds or the service stops, then acks it; traced if its messages are. */
   private void insertAndAck(Batch batch) throws InterruptedException {
-    SpanBuilder spanBuilder = tracer.spanBuilder("insert " + table.hotName()).setNoParent()
-        .setSpanKind(SpanKind.CONSUMER).setAttribute("db.system", "clickhouse")
-        .setAttribute("marketprism.rows", (long) batch.rows().size());
-    batch.traces().forEach(spanBuilder::addLink);
-    Span span = spanBuilder.startSpan();
-    try {
-      insertWithRetries(batch);
-      for (String ackSubject : batch.ackSubjects()) {
-        nats.publish(ackSubject, ACK);
-      }
-      timings.batchStored(table.hotName(), System.nanoTime() - batch.startedNanos());
+    if (batch.processing().isEmpty()) {
+      storeAndAck(batch);
+      return;
+    }
+    SpanBuilder store = tracer.spanBuilder("store " + table.hotName())
+        .setParent(Context.root().with(batch.processing().get(0)))
+        .setSpanKind(SpanKind.INTERNAL)
+        .setAttribute(BATCH_MESSAGES, (long) batch.ackSubjects().size())
+        .setAttribute(BATCH_TRACED, (long) batch.processing().size());
+    batch.processing().forEach(message -> store.addLink(message.getSpanContext()));
+    Span span = store.startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      storeAndAck(batch);
     } finally {
       span.end();
+      batch.processing().forEach(Span::end);
     }
+  }
+
+  private void storeAndAck(Batch batch) throws InterruptedException {
+    insertWithRetries(batch);
+    for (String ackSubject : batch.ackSubjects()) {
+      nats.publish(ackSubject, ACK);
+    }
+    timings.batchStored(table.hotName(), System.nanoTime() - batch.startedNanos());
   }
 
   private void insertWithRetries(Batch batch) throws InterruptedException {

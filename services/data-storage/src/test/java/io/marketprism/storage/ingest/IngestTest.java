@@ -18,7 +18,9 @@ import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.impl.Headers;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
@@ -137,17 +139,76 @@ class IngestTest {
   }
 
   @Test
-  void insertSpanLinksToThePublishersTrace() throws Exception {
+  void tracedMessageIsConsumedAndInsertedInThePublishersTrace() throws Exception {
     SpanContext publisher = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
         TraceFlags.getSampled(), TraceState.getDefault());
     MarketEvent trade = StorageFixture.trade("TRACED-USDT", 1, StorageFixture.DAY_20231114);
     storage.publisher.publish(MarketDataMessages.of(trade, Context.root().with(Span.wrap(publisher))));
     assertThat(storage.publisher.flush(Duration.ofSeconds(10))).isTrue();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(storage.spans.getFinishedSpanItems())
-        .filteredOn(span -> span.getName().equals("insert trades"))
-        .flatExtracting(SpanData::getLinks)
-        .extracting(link -> link.getSpanContext().getTraceId())
-        .contains("4bf92f3577b34da6a3ce929d0e0e4736"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<SpanData> spans = storage.spans.getFinishedSpanItems();
+      SpanData process = only(spans, span -> span.getName().equals("process md.trade")
+          && span.getTraceId().equals(publisher.getTraceId()));
+      assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
+      assertThat(process.getParentSpanId()).isEqualTo(publisher.getSpanId());
+      assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("nats");
+      assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name")))
+          .isEqualTo("md.trade.binance.TRACED-USDT");
+      assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.message.id")))
+          .isEqualTo(MarketDataMessages.of(trade).messageId());
+
+      SpanData store = only(spans, span -> span.getName().equals("store trades")
+          && span.getParentSpanId().equals(process.getSpanId()));
+      assertThat(store.getTraceId()).isEqualTo(publisher.getTraceId());
+      assertThat(store.getLinks()).extracting(link -> link.getSpanContext().getSpanId())
+          .containsExactly(process.getSpanId());
+
+      SpanData insert = only(spans, span -> span.getParentSpanId().equals(store.getSpanId()));
+      assertThat(insert.getKind()).isEqualTo(SpanKind.CLIENT);
+      assertThat(insert.getName()).isEqualTo("INSERT ingest_test.trades");
+      assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.system"))).isEqualTo("clickhouse");
+      assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("INSERT");
+      assertThat(insert.getAttributes().get(AttributeKey.longKey("db.operation.batch.size"))).isPositive();
+    });
+  }
+
+  @Test
+  void untracedMessagesMakeNoSpans() throws Exception {
+    storage.publish(List.of(StorageFixture.trade("UNTRACED-USDT", 1, StorageFixture.DAY_20231114)));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(storage.storage.listTrades(ListTradesRequest.newBuilder().setExchange("binance")
+            .setSymbol("UNTRACED-USDT").build()).getTradesCount()).isEqualTo(1));
+    assertThat(storage.spans.getFinishedSpanItems())
+        .noneMatch(span -> "md.trade.binance.UNTRACED-USDT".equals(
+            span.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))));
+  }
+
+  @Test
+  void queryIsAClickHouseClientSpanOfTheRpc() {
+    storage.storage.listTrades(ListTradesRequest.newBuilder().setExchange("binance").setSymbol("QUERIED-USDT")
+        .build());
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<SpanData> spans = storage.spans.getFinishedSpanItems();
+      SpanData rpc = spans.stream()
+          .filter(span -> span.getName().equals("marketprism.storage.v1.StorageService/ListTrades"))
+          .reduce((first, second) -> second)
+          .orElseThrow(() -> new AssertionError("no ListTrades server span"));
+      SpanData query = only(spans, span -> span.getParentSpanId().equals(rpc.getSpanId()));
+      assertThat(query.getKind()).isEqualTo(SpanKind.CLIENT);
+      assertThat(query.getTraceId()).isEqualTo(rpc.getTraceId());
+      assertThat(query.getName()).startsWith("SELECT ingest_test.trades");
+      assertThat(query.getAttributes().get(AttributeKey.stringKey("db.system"))).isEqualTo("clickhouse");
+      assertThat(query.getAttributes().get(AttributeKey.stringKey("db.namespace"))).isNotBlank();
+      assertThat(query.getAttributes().get(AttributeKey.stringKey("db.query.text"))).doesNotContain("QUERIED-USDT");
+    });
+  }
+
+  private static SpanData only(List<SpanData> spans, java.util.function.Predicate<SpanData> which) {
+    List<SpanData> matching = spans.stream().filter(which).toList();
+    assertThat(matching).as("matching spans among %s", spans).hasSize(1);
+    return matching.get(0);
   }
 }

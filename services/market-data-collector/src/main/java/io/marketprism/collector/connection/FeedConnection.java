@@ -64,6 +64,7 @@ public final class FeedConnection implements AutoCloseable {
   private List<String> channels;
   private final FeedListener downstream;
   private final HttpClient http;
+  private final FrameTracing tracing;
   private final ScheduledExecutorService serial;
   private final ExchangeFeed feed;
   private final Backoff backoff;
@@ -90,7 +91,8 @@ public final class FeedConnection implements AutoCloseable {
   private volatile Instant lastMessageTime;
 
   private FeedConnection(ExchangeProtocol protocol, ConnectionSettings settings, List<String> channels,
-      FeedListener downstream, HttpClient http) {
+      FeedListener downstream, HttpClient http, FrameTracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     this.protocol = Objects.requireNonNull(protocol, "protocol");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.channels = List.copyOf(channels);
@@ -121,7 +123,13 @@ public final class FeedConnection implements AutoCloseable {
    */
   public static FeedConnection open(ExchangeProtocol protocol, ConnectionSettings settings, List<String> channels,
       FeedListener listener, HttpClient http) {
-    FeedConnection connection = new FeedConnection(protocol, settings, channels, listener, http);
+    return open(protocol, settings, channels, listener, http, FrameTracing.off());
+  }
+
+  /** As {@link #open(ExchangeProtocol, ConnectionSettings, List, FeedListener, HttpClient)}, tracing frames. */
+  public static FeedConnection open(ExchangeProtocol protocol, ConnectionSettings settings, List<String> channels,
+      FeedListener listener, HttpClient http, FrameTracing tracing) {
+    FeedConnection connection = new FeedConnection(protocol, settings, channels, listener, http, tracing);
     connection.serial.execute(connection::connect);
     return connection;
   }
@@ -260,7 +268,7 @@ public final class FeedConnection implements AutoCloseable {
     // Data is flowing, so this connection works: the next failure backs off from the start again.
     backoff.reset();
     try {
-      FrameOutcome outcome = feed.handle(frame, epochNanos(now));
+      FrameOutcome outcome = tracing.handle(feed, frame, epochNanos(now));
       if (outcome == FrameOutcome.TEST_REQUEST) {
         protocol.testRequestAnswer().ifPresent(this::send);
       }

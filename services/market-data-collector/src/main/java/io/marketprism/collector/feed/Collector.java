@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.marketprism.collector.book.ResyncReason;
 import io.marketprism.collector.connection.ConnectionSettings;
 import io.marketprism.collector.connection.ConnectionStatus;
+import io.marketprism.collector.connection.FrameTracing;
 import io.marketprism.collector.exchange.FeedListener;
 import io.marketprism.collector.exchange.FrameReject;
 import io.marketprism.collector.exchange.RejectLog;
@@ -88,6 +89,18 @@ public final class Collector implements AutoCloseable {
    */
   public Collector(Map<Venue, ConnectionSettings> settings, SubscriptionLimits limits, EventOutlet outlet,
       PrometheusRegistry registry, HttpClient http, Clock clock) {
+    this(settings, limits, outlet, registry, http, clock, FrameTracing.off());
+  }
+
+  /**
+   * @param settings where each enabled venue connects; venues absent are disabled
+   * @param limits bounds every subscription change is checked against
+   * @param outlet where subscribed events go
+   * @param registry where the collector's metrics are registered
+   * @param tracing which frames are traced (their events are published inside the frame's span)
+   */
+  public Collector(Map<Venue, ConnectionSettings> settings, SubscriptionLimits limits, EventOutlet outlet,
+      PrometheusRegistry registry, HttpClient http, Clock clock, FrameTracing tracing) {
     this.limits = limits;
     this.outlet = outlet;
     this.subscriptions = new Subscriptions(clock);
@@ -96,7 +109,7 @@ public final class Collector implements AutoCloseable {
       Venue venue = entry.getKey();
       ExchangeStats exchange = stats.computeIfAbsent(venue.exchange(), name -> new ExchangeStats(name, metrics));
       listeners.put(venue, new VenueListener(venue, exchange));
-      venues.put(venue, new VenueConnections(venue, entry.getValue(), listeners.get(venue), http));
+      venues.put(venue, new VenueConnections(venue, entry.getValue(), listeners.get(venue), http, tracing));
     }
     sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "collector-sampler");

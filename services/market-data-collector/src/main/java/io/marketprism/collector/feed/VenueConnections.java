@@ -3,6 +3,7 @@ package io.marketprism.collector.feed;
 import io.marketprism.collector.connection.ConnectionSettings;
 import io.marketprism.collector.connection.ConnectionStatus;
 import io.marketprism.collector.connection.FeedConnection;
+import io.marketprism.collector.connection.FrameTracing;
 import io.marketprism.collector.exchange.ExchangeProtocol;
 import io.marketprism.collector.exchange.FeedListener;
 import java.net.http.HttpClient;
@@ -26,12 +27,15 @@ final class VenueConnections implements AutoCloseable {
   private final ConnectionSettings settings;
   private final FeedListener listener;
   private final HttpClient http;
+  private final FrameTracing tracing;
   private final List<Carrier> carriers = new ArrayList<>();
   private long retiredFrames;
   private long retiredReconnects;
   private long retiredRequestWaits;
 
-  VenueConnections(Venue venue, ConnectionSettings settings, FeedListener listener, HttpClient http) {
+  VenueConnections(Venue venue, ConnectionSettings settings, FeedListener listener, HttpClient http,
+      FrameTracing tracing) {
+    this.tracing = tracing;
     this.venue = venue;
     this.protocol = venue.newProtocol();
     this.settings = settings;
@@ -76,7 +80,7 @@ final class VenueConnections implements AutoCloseable {
     List<String> rest = new ArrayList<>(unplaced);
     for (int from = 0; from < rest.size(); from += max) {
       List<String> group = List.copyOf(rest.subList(from, Math.min(rest.size(), from + max)));
-      carriers.add(new Carrier(FeedConnection.open(protocol, settings, group, listener, http), group));
+      carriers.add(new Carrier(FeedConnection.open(protocol, settings, group, listener, http, tracing), group));
     }
   }
 

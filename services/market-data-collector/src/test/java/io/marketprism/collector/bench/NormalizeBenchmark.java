@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketprism.collector.book.ResyncReason;
+import io.marketprism.collector.connection.FrameTracing;
 import io.marketprism.collector.exchange.ExchangeFeed;
 import io.marketprism.collector.exchange.FeedListener;
 import io.marketprism.collector.exchange.FrameReject;
@@ -11,6 +12,11 @@ import io.marketprism.collector.exchange.binance.BinanceFeed;
 import io.marketprism.collector.exchange.deribit.DeribitFeed;
 import io.marketprism.collector.exchange.okx.OkxFeed;
 import io.marketprism.marketdata.v1.MarketEvent;
+import io.marketprism.observability.RootSampler;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +25,11 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -96,6 +104,34 @@ public class NormalizeBenchmark {
     }
   }
 
+  /**
+   * Binance trades through the collector's frame tracing, at a sampling ratio of 0 (tracing off) and at the default
+   * (0.001). Sampled spans go through a batch processor to an exporter that drops them, as a service's spans go to an
+   * OTLP exporter: the cost measured is the collector's, not the network's.
+   */
+  public static class TracedBinanceTrades extends BinanceTrades {
+    @Param({"0", "0.001"})
+    public double samplingRatio;
+
+    OpenTelemetrySdk sdk;
+    FrameTracing tracing;
+
+    @Setup(Level.Trial)
+    public void startTracing() {
+      sdk = OpenTelemetrySdk.builder()
+          .setTracerProvider(SdkTracerProvider.builder()
+              .addSpanProcessor(BatchSpanProcessor.builder(SpanExporter.composite()).build())
+              .build())
+          .build();
+      tracing = new FrameTracing(sdk, RootSampler.ratio(samplingRatio));
+    }
+
+    @TearDown(Level.Trial)
+    public void stopTracing() {
+      sdk.close();
+    }
+  }
+
   public static class BinanceCombinedTrades extends BinanceTrades {
     @Override
     List<String> frames() {
@@ -153,6 +189,11 @@ public class NormalizeBenchmark {
   @Benchmark
   public Object binanceTrade(BinanceTrades state) {
     return state.feed.handle(state.nextFrame(), 1L);
+  }
+
+  @Benchmark
+  public Object binanceTradeTraced(TracedBinanceTrades state) {
+    return state.tracing.handle(state.feed, state.nextFrame(), 1L);
   }
 
   @Benchmark

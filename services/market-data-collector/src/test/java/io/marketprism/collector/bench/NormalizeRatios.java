@@ -32,7 +32,8 @@ public final class NormalizeRatios {
     Collection<RunResult> results = new Runner(options).run();
     for (RunResult result : results) {
       String label = result.getParams().getBenchmark();
-      byName.put(label.substring(label.lastIndexOf('.') + 1), result);
+      String ratio = result.getParams().getParam("samplingRatio");
+      byName.put(label.substring(label.lastIndexOf('.') + 1) + (ratio == null ? "" : "@" + ratio), result);
     }
     System.out.println();
     System.out.println("mean: the average of the measured iterations; best: each benchmark's fastest iteration (the"
@@ -62,6 +63,25 @@ public final class NormalizeRatios {
           + " per core); streaming-parse floor %.2f M per CPU-second: %.2fx of it (goal >= 0.50x)%n",
           mean(trade) / 1e6, best(trade) / 1e6, perCpuSecond(trade) / 1e6, BINANCE_TRADE_GOAL / 1e6,
           perCpuSecond(stream) / 1e6, perCpuSecond(trade) / perCpuSecond(stream));
+    }
+    printTracingCost(byName);
+  }
+
+  /** Frame tracing at the default sampling ratio against tracing off (ratio 0), and off against no tracing code. */
+  private static void printTracingCost(Map<String, RunResult> byName) {
+    RunResult off = byName.get("binanceTradeTraced@0");
+    RunResult sampled = byName.get("binanceTradeTraced@0.001");
+    RunResult bare = byName.get("binanceTrade");
+    if (off == null || sampled == null) {
+      return;
+    }
+    System.out.printf("frame tracing at ratio 0.001 vs ratio 0: mean %.3fx, best %.3fx, cpu %.3fx"
+        + " (%.2f M vs %.2f M frames/s mean); B/frame %s vs %s%n", mean(sampled) / mean(off), best(sampled) / best(off),
+        perCpuSecond(sampled) / perCpuSecond(off), mean(sampled) / 1e6, mean(off) / 1e6, allocation(sampled),
+        allocation(off));
+    if (bare != null) {
+      System.out.printf("frame tracing at ratio 0 vs binanceTrade without it: mean %.3fx, best %.3fx, cpu %.3fx%n",
+          mean(off) / mean(bare), best(off) / best(bare), perCpuSecond(off) / perCpuSecond(bare));
     }
   }
 
