@@ -8,7 +8,7 @@ async function main([target = 'xds:///config-center', environment = 'dev', names
   value = 'hello']) {
   const config = configClient(target);
   const watched = new Promise((resolve, reject) => {
-    const stream = config.Watch({ environment, namespace, keyPrefix: key });
+    const stream = config.Watch({ environment, namespace, key_prefix: key });
     stream.on('data', (response) => {
       const event = response.events.find((e) => e.type === 'EVENT_TYPE_PUT' && e.entry.key === key
         && e.entry.value === value);

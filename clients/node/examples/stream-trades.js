@@ -8,7 +8,7 @@ function main([target = 'xds:///data-storage', exchange = 'binance', symbol = 'B
   const storage = storageClient(target);
   const wanted = Number(count);
   let seen = 0;
-  const stream = storage.FollowEvents({ exchange, symbol, dataTypes: ['DATA_TYPE_TRADE'] });
+  const stream = storage.FollowEvents({ exchange, symbol, data_types: ['DATA_TYPE_TRADE'] });
   stream.on('data', (response) => {
     for (const event of response.events) {
       if (!event.trade) {

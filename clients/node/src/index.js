@@ -1,11 +1,13 @@
 'use strict';
 // MarketPrism's gRPC services from Node.js. The contracts are read from proto/ at run time (no generated code to
 // keep in step); a target is either `xds:///<service>` — the mesh: endpoints, policy and mTLS from the control
-// plane, per the xDS bootstrap in GRPC_XDS_BOOTSTRAP — or `host:port` with plaintext or TLS credentials.
+// plane, per the xDS bootstrap in GRPC_XDS_BOOTSTRAP — or `host:port` with plaintext or TLS credentials. ./rest is the
+// gateway's REST door for programs outside the mesh.
 const path = require('node:path');
 const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+const rest = require('./rest');
 
 const REPOSITORY = path.resolve(__dirname, '..', '..', '..');
 const PROTO_ROOT = path.join(REPOSITORY, 'proto', 'src', 'main', 'proto');
@@ -23,6 +25,8 @@ function loadService(kind) {
   const service = SERVICES[kind];
   const definition = protoLoader.loadSync(service.file, {
     includeDirs: [PROTO_ROOT, GOOGLE_PROTOS],
+    // the proto field names, as the gateway's REST answers and Python prints them
+    keepCase: true,
     // int64 nanosecond timestamps must not lose digits to a JS number
     longs: String,
     enums: String,
@@ -64,12 +68,12 @@ function configClient(target, tls) {
   return new Client(target, credentialsFor(target, tls));
 }
 
-/** A unary call as a promise, with a deadline (ms). */
-function call(client, method, request, timeoutMs = 10000) {
+/** A unary call as a promise, with a deadline (ms; generous: the first call of a channel waits for xDS too). */
+function call(client, method, request, timeoutMs = 30000) {
   return new Promise((resolve, reject) => {
     client[method](request, { deadline: Date.now() + timeoutMs }, (error, response) =>
       error ? reject(error) : resolve(response));
   });
 }
 
-module.exports = { storageClient, configClient, call, PROTO_ROOT, GOOGLE_PROTOS };
+module.exports = { storageClient, configClient, call, rest, PROTO_ROOT, GOOGLE_PROTOS };

@@ -4,13 +4,13 @@ Starts a Watch on the key, puts the value, prints the watched PUT event as JSON 
 if the config center answers UNIMPLEMENTED.
 """
 
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import grpc  # noqa: E402
-from google.protobuf import json_format  # noqa: E402
 
 import marketprism_client as mp  # noqa: E402
 
@@ -21,13 +21,13 @@ def main(target="xds:///config-center", environment="dev", namespace="examples",
         watch = config.Watch(mp.config_pb2.WatchRequest(environment=environment, namespace=namespace,
                                                         key_prefix=key), timeout=30)
         put = config.Put(mp.config_pb2.PutRequest(environment=environment, namespace=namespace, key=key,
-                                                  value=value), timeout=10)
+                                                  value=value), timeout=30)
         print(f'{{"put": {{"version": "{put.version}"}}}}', flush=True)
         for response in watch:
             for event in response.events:
                 if (event.type == mp.config_pb2.EVENT_TYPE_PUT and event.entry.key == key
                         and event.entry.value == value):
-                    print('{"watched": ' + json_format.MessageToJson(event, indent=None) + "}", flush=True)
+                    print(json.dumps({"watched": mp.to_json(event)}), flush=True)
                     watch.cancel()
                     return
 

@@ -3,13 +3,13 @@
 Stops after count trades (default 0: runs until interrupted).
 """
 
+import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import grpc  # noqa: E402
-from google.protobuf import json_format  # noqa: E402
 
 import marketprism_client as mp  # noqa: E402
 
@@ -23,7 +23,7 @@ def main(target="xds:///data-storage", exchange="binance", symbol="BTC-USDT", co
             for event in response.events:
                 if event.WhichOneof("event") != "trade":
                     continue
-                print(json_format.MessageToJson(event.trade, indent=None), flush=True)
+                print(json.dumps(mp.to_json(event.trade), separators=(",", ":")), flush=True)
                 seen += 1
                 if 0 < wanted <= seen:
                     responses.cancel()

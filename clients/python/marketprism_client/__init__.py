@@ -1,12 +1,14 @@
 """MarketPrism's gRPC services from Python (Debian's python3-grpcio). Messages and stubs are generated from proto/
 on first import (see stubs.py). A target is either ``xds:///<service>`` — the mesh: endpoints, policy and mTLS from
-the control plane, per the xDS bootstrap in GRPC_XDS_BOOTSTRAP — or ``host:port``, plaintext or with mTLS files."""
+the control plane, per the xDS bootstrap in GRPC_XDS_BOOTSTRAP — or ``host:port``, plaintext or with mTLS files.
+``rest`` is the gateway's REST door for programs outside the mesh."""
 
 import sys
 from pathlib import Path
 
 import grpc
 import grpc.experimental
+from google.protobuf import json_format
 
 from . import stubs
 
@@ -18,7 +20,7 @@ from marketprism.marketdata.v1 import data_type_pb2, market_data_pb2  # noqa: E4
 from marketprism.storage.v1 import storage_service_pb2 as storage_pb2  # noqa: E402
 from marketprism.storage.v1 import storage_service_pb2_grpc as storage_grpc  # noqa: E402
 
-__all__ = ["channel", "storage", "config", "storage_pb2", "config_pb2", "market_data_pb2", "data_type_pb2"]
+__all__ = ["channel", "storage", "config", "to_json", "storage_pb2", "config_pb2", "market_data_pb2", "data_type_pb2"]
 
 
 def channel(target, tls_dir=None):
@@ -47,3 +49,8 @@ def storage(ch):
 
 def config(ch):
     return config_grpc.ConfigServiceStub(ch)
+
+
+def to_json(message):
+    """A message as its proto3 JSON object with the proto field names, as the gateway's REST answers it."""
+    return json_format.MessageToDict(message, preserving_proto_field_name=True)

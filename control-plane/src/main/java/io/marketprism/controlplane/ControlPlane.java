@@ -22,6 +22,7 @@ import io.marketprism.controlplane.xds.CsdsService;
 import io.marketprism.controlplane.xds.NackAwareConfigWatcher;
 import io.marketprism.controlplane.xds.NodeTracker;
 import io.marketprism.controlplane.xds.SidecarRegistrar;
+import io.marketprism.controlplane.xds.StreamNodeInterceptor;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
@@ -201,10 +202,12 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * ADS alone, read-only: the same snapshots as {@link #grpcServices()}, but no registry API and no sidecar
-   * registration from a stream. For the plaintext loopback endpoint ({@code xds.LoopbackAdsServer}).
+   * registration from a stream. For the plaintext loopback endpoint ({@code xds.LoopbackAdsServer}), whose clients
+   * (grpc-js, C-core) name their node only in a stream's first request.
    */
   public BindableService readOnlyAdsService() {
-    return readOnlyDiscovery.getAggregatedDiscoveryServiceImpl();
+    return () -> io.grpc.ServerInterceptors.intercept(
+        readOnlyDiscovery.getAggregatedDiscoveryServiceImpl(), new StreamNodeInterceptor());
   }
 
   public Registry registry() {

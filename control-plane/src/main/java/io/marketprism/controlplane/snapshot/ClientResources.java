@@ -5,6 +5,7 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
@@ -17,6 +18,7 @@ import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.SelfConfigSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -37,6 +39,9 @@ import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
@@ -183,6 +188,33 @@ final class ClientResources {
     return action;
   }
 
+  /**
+   * Least request where a client has it, else round robin, as a list of candidates each client takes the first it
+   * knows of (gRFC A52) — not the {@code lb_policy} enum, for which gRPC for Node 1.14 and C-core 1.51 NACK the whole
+   * cluster. The outer {@code wrr_locality} is what grpc-java builds from the enum; grpc-js 1.14.1 registers it under
+   * a type URL without its {@code type.googleapis.com/} prefix, never matches it, and falls to the bare round robin.
+   */
+  private static LoadBalancingPolicy leastRequestOrRoundRobin(int choiceCount) {
+    LoadBalancingPolicy.Policy roundRobin = lbCandidate(
+        "envoy.load_balancing_policies.round_robin", Any.pack(RoundRobin.getDefaultInstance()));
+    LoadBalancingPolicy endpointPicking = LoadBalancingPolicy.newBuilder()
+        .addPolicies(lbCandidate("envoy.load_balancing_policies.least_request",
+            Any.pack(LeastRequest.newBuilder().setChoiceCount(UInt32Value.of(choiceCount)).build())))
+        .addPolicies(roundRobin)
+        .build();
+    return LoadBalancingPolicy.newBuilder()
+        .addPolicies(lbCandidate("envoy.load_balancing_policies.wrr_locality",
+            Any.pack(WrrLocality.newBuilder().setEndpointPickingPolicy(endpointPicking).build())))
+        .addPolicies(roundRobin)
+        .build();
+  }
+
+  private static LoadBalancingPolicy.Policy lbCandidate(String name, Any config) {
+    return LoadBalancingPolicy.Policy.newBuilder()
+        .setTypedExtensionConfig(TypedExtensionConfig.newBuilder().setName(name).setTypedConfig(config))
+        .build();
+  }
+
   private static Cluster cluster(String name, String service, ServicePolicy policy) {
     Cluster.Builder cluster = Cluster.newBuilder()
         .setName(name)
@@ -193,8 +225,7 @@ final class ClientResources {
         policy.loadBalancing().orElse(new ServicePolicy.LoadBalancing(ServicePolicy.LbPolicy.ROUND_ROBIN, java.util.Optional.empty(), 2));
     switch (lb.policy()) {
       case ROUND_ROBIN -> cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
-      case LEAST_REQUEST -> cluster.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
-          .setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setChoiceCount(UInt32Value.of(lb.choiceCount())));
+      case LEAST_REQUEST -> cluster.setLoadBalancingPolicy(leastRequestOrRoundRobin(lb.choiceCount()));
       case RING_HASH -> cluster.setLbPolicy(Cluster.LbPolicy.RING_HASH)
           .setRingHashLbConfig(Cluster.RingHashLbConfig.getDefaultInstance());
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -112,6 +116,31 @@ class SnapshotBuilderTest {
     assertThat(rbac.unpack(RBAC.class).getRules().getPoliciesMap().values().iterator().next()
         .getPrincipals(0).getAuthenticated().getPrincipalName().getExact()).isEqualTo("spiffe://marketprism/service/api-gateway");
     assertThat(hcm.getRouteConfig().getVirtualHosts(0).getRoutes(0).hasNonForwardingAction()).isTrue();
+  }
+
+  @Test
+  void leastRequestIsOfferedAsCandidatesEndingInRoundRobinNotAsTheLbPolicyEnum() throws Exception {
+    MeshPolicy leastRequest = policy("""
+        services:
+          data-storage:
+            load-balancing: {policy: LEAST_REQUEST, choice-count: 3}
+        """);
+    Cluster cluster = new SnapshotBuilder()
+        .build(leastRequest, List.of(instance("a", "1.0", InstanceState.INSTANCE_STATE_SERVING, "eu-1")),
+            requestedClient())
+        .get("data-storage").clusters().get(0);
+
+    // the enum's default, ROUND_ROBIN, for clients that read only the enum; LEAST_REQUEST there is NACKed by grpc-js
+    assertThat(cluster.getLbPolicy()).isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);
+    List<LoadBalancingPolicy.Policy> candidates = cluster.getLoadBalancingPolicy().getPoliciesList();
+    assertThat(candidates).extracting(p -> p.getTypedExtensionConfig().getTypedConfig().getTypeUrl())
+        .containsExactly("type.googleapis.com/envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality",
+            "type.googleapis.com/envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin");
+    List<LoadBalancingPolicy.Policy> endpointPicking = candidates.get(0).getTypedExtensionConfig().getTypedConfig()
+        .unpack(WrrLocality.class).getEndpointPickingPolicy().getPoliciesList();
+    assertThat(endpointPicking.get(0).getTypedExtensionConfig().getTypedConfig().unpack(LeastRequest.class)
+        .getChoiceCount().getValue()).isEqualTo(3);
+    assertThat(endpointPicking.get(1).getTypedExtensionConfig().getTypedConfig().is(RoundRobin.class)).isTrue();
   }
 
   @Test

@@ -49,6 +49,15 @@ public final class AdsStream implements AutoCloseable {
     return next(typeUrl);
   }
 
+  /**
+   * As {@link #request}, without the node: the protocol lets a client name it only in a stream's first request, as
+   * gRPC for Node does.
+   */
+  public DiscoveryResponse requestWithoutNode(String typeUrl, List<String> names) throws InterruptedException {
+    requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(typeUrl).addAllResourceNames(names).build());
+    return next(typeUrl);
+  }
+
   /** Accepts {@code response} (keeping the names asked for). */
   public void ack(DiscoveryResponse response, List<String> names) {
     requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(response.getTypeUrl())

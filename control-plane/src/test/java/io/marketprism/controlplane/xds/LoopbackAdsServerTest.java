@@ -10,6 +10,7 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -82,6 +83,27 @@ class LoopbackAdsServerTest {
       DiscoveryResponse cds = stream.request(Resources.V3.CLUSTER_TYPE_URL, List.of());
       assertThat(cds.getResourcesList()).extracting(r -> r.unpack(Cluster.class).getName())
           .anySatisfy(name -> assertThat(name).contains("data-storage"));
+    }
+  }
+
+  @Test
+  void answersRequestsOfAStreamWhoseNodeCameOnlyWithItsFirstRequest(NatsServer nats, @TempDir Path dir)
+      throws Exception {
+    try (MeshHarness mesh = new MeshHarness(nats.url(), dir, "defaults: {mtls: STRICT}");
+        LoopbackAdsServer ads = LoopbackAdsServer.start(0, mesh.controlPlane().readOnlyAdsService());
+        AdsStream stream = new AdsStream(ads.address().getPort(),
+            Node.newBuilder().setId("xds-client~local").setCluster("xds-client").build())) {
+      mesh.controlPlane().registry().register(instance("data-storage", "storage-1"), Duration.ofMinutes(5));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        DiscoveryResponse lds = stream.request(Resources.V3.LISTENER_TYPE_URL, List.of("data-storage"));
+        assertThat(lds.getResourcesList()).isNotEmpty();
+      });
+
+      // what grpc-js sends next: the listener's route configuration, with no node
+      DiscoveryResponse rds = stream.requestWithoutNode(Resources.V3.ROUTE_TYPE_URL, List.of("data-storage"));
+
+      assertThat(rds.getResourcesList()).extracting(r -> r.unpack(RouteConfiguration.class).getName())
+          .containsExactly("data-storage");
     }
   }
 

@@ -39,6 +39,9 @@ public record ComponentState(
    */
   public static final String HEALTH_ADDRESS = "health_address";
 
+  /** The control plane's read-only plaintext ADS address on 127.0.0.1, with the mesh on (docs/clients.md). */
+  public static final String PLAINTEXT_ADS = "plaintext_ads";
+
   public ComponentState {
     endpoints = endpoints == null ? Map.of() : Map.copyOf(endpoints);
   }

@@ -239,6 +239,10 @@ final class MeshPlan {
       if (hasHealthPort(service, mesh)) {
         endpoints.put(ComponentState.HEALTH_ADDRESS, service.healthAddress());
       }
+      if (servesControlPlaneTls(service, mesh)) {
+        // where local xDS clients (Python, Node) get ADS: workspace xds/bootstrap-plaintext-ads.json names it
+        endpoints.put(ComponentState.PLAINTEXT_ADS, "127.0.0.1:" + config.mesh().plaintextAdsPort());
+      }
       components.add(
           new ComponentState(
               service.name(),

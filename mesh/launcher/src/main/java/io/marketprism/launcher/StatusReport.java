@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * {"services": [{"name": "control-plane", "address": "127.0.0.1:7100", "health": "SERVING",
- *                "admin": "http://127.0.0.1:7190"},
+ *                "admin": "http://127.0.0.1:7190", "plaintext_ads": "127.0.0.1:7110"},
  *               {"name": "api-gateway", "address": "127.0.0.1:7104", "health": "SERVING",
  *                "http": "http://127.0.0.1:8080"}, ...],
  *  "infrastructure": [{"name": "nats", "address": "127.0.0.1:14222", "health": "UP",
@@ -34,7 +34,7 @@ record StatusReport(List<Row> rows, RunState.Mesh mesh) {
 
   /** Fields of a service's entry in {@code --json}, besides name/address/health. */
   private static final List<String> SERVICE_JSON_FIELDS =
-      List.of("http", "admin", ComponentState.HEALTH_ADDRESS);
+      List.of("http", "admin", ComponentState.HEALTH_ADDRESS, ComponentState.PLAINTEXT_ADS);
 
   /**
    * One component and its health.

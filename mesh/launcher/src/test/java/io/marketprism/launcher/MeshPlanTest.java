@@ -97,6 +97,17 @@ class MeshPlanTest {
         .singleElement()
         .satisfies(claim -> assertThat(claim.howToChange()).contains("mesh.plaintext-ads-port"));
     assertThat(MeshPlan.portClaims(defaults, false)).extracting(PortClaim::port).doesNotContain(7110);
+    // recorded in state.json, so status --json shows local xDS clients where ADS is
+    assertThat(controlPlaneEndpoints(true)).containsEntry(ComponentState.PLAINTEXT_ADS, "127.0.0.1:7110");
+    assertThat(controlPlaneEndpoints(false)).doesNotContainKey(ComponentState.PLAINTEXT_ADS);
+  }
+
+  private java.util.Map<String, String> controlPlaneEndpoints(boolean mesh) {
+    return MeshPlan.components(defaults, workspace, mesh).stream()
+        .filter(component -> component.name().equals("control-plane"))
+        .findFirst()
+        .orElseThrow()
+        .endpoints();
   }
 
   @Test
