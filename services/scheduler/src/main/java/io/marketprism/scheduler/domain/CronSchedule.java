@@ -6,8 +6,12 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +19,10 @@ import java.util.Optional;
 /**
  * A Unix five-field cron expression read in an IANA time zone, by cron-utils. Thread-safe and immutable.
  *
- * <p>Daylight-saving changes: cron-utils walks local times, so a local time that does not exist (skipped by a
- * spring-forward gap) fires at the first instant after the gap, and one that occurs twice (autumn) fires once, at
- * its first occurrence: what the contract promises, and what {@code CronScheduleTest} checks.
+ * <p>Daylight-saving changes, as the contract promises and {@code CronScheduleTest} checks: a local time that occurs
+ * twice (autumn) fires once, at its first occurrence (cron-utils does that); a local time that does not exist
+ * (skipped by a spring-forward gap) fires at the first instant after the gap. cron-utils skips such a time, like
+ * Quartz, so {@link #nextAfter} looks into every gap before cron-utils' answer for a match.
  */
 public final class CronSchedule implements FireSchedule {
 
@@ -61,6 +66,25 @@ public final class CronSchedule implements FireSchedule {
 
   @Override
   public Optional<Instant> nextAfter(Instant time) {
-    return executionTime.nextExecution(time.atZone(zone)).map(ZonedDateTime::toInstant);
+    Optional<Instant> next = executionTime.nextExecution(time.atZone(zone)).map(ZonedDateTime::toInstant);
+    if (next.isEmpty()) {
+      return next;
+    }
+    ZoneRules rules = zone.getRules();
+    for (ZoneOffsetTransition transition = rules.nextTransition(time);
+        transition != null && !transition.getInstant().isAfter(next.get());
+        transition = rules.nextTransition(transition.getInstant())) {
+      if (transition.isGap() && matchesWithin(transition.getDateTimeBefore(), transition.getDateTimeAfter())) {
+        return Optional.of(transition.getInstant());
+      }
+    }
+    return next;
+  }
+
+  /** Whether the expression matches a local time in [from, to), read as wall-clock times without a zone. */
+  private boolean matchesWithin(LocalDateTime from, LocalDateTime to) {
+    return executionTime.nextExecution(from.minusSeconds(1).atZone(ZoneOffset.UTC))
+        .map(match -> match.toLocalDateTime().isBefore(to))
+        .orElse(false);
   }
 }
