@@ -64,7 +64,8 @@ public final class SchedulerService extends MarketPrismService<SchedulerConfig> 
         instance);
     lease = new LeaderLease(buckets, instance, config.leader().leaseTtl(), clock);
     dispatcher = ctx.shutdown().register("dispatcher",
-        new Dispatcher(tasks, runs, cursors, signals, compiler, executor, lease, timer, workers, clock));
+        new Dispatcher(tasks, runs, cursors, signals, compiler, executor, lease, timer, workers, clock,
+            config.leader().leaseTtl().multipliedBy(10)));
     // closed before the dispatcher (last registered, first closed): the lease is released while firing still stops
     ctx.shutdown().register("leader-lease", lease);
     api = new SchedulerApi(tasks, runs, cursors, signals, compiler, clock);

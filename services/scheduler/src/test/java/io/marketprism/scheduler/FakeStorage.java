@@ -10,6 +10,7 @@ import io.marketprism.storage.v1.ArchiveResponse;
 import io.marketprism.storage.v1.StorageServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeStorage implements AutoCloseable {
 
-  /** One call as received. */
+  /** One call as received: its cutoff and when it arrived, both in ns since the epoch. */
   public record Call(long cutoffTimeNs, long receivedAtNanos) {}
 
   public final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -39,7 +40,8 @@ public final class FakeStorage implements AutoCloseable {
           public void archive(ArchiveRequest request, StreamObserver<ArchiveResponse> response) {
             int number;
             synchronized (calls) {
-              calls.add(new Call(request.getCutoffTimeNs(), System.nanoTime()));
+              Instant now = Instant.now();
+              calls.add(new Call(request.getCutoffTimeNs(), now.getEpochSecond() * 1_000_000_000L + now.getNano()));
               number = calls.size();
             }
             if (number <= failFirst) {

@@ -23,6 +23,7 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.nats.client.api.KeyValueWatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   /** The most fire times examined for one task's catch-up (a 1 s task down for 11 days). */
   private static final int MAX_CATCH_UP_SCAN = 1_000_000;
+  /** The most fire times looked up when resuming a dead leader's runs. */
+  private static final int MAX_ORPHAN_SCAN = 1_000;
 
   private final TaskStore tasks;
   private final RunStore runs;
@@ -64,6 +67,8 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
   private final Clock clock;
+  /** How far before a task's cursor a dead leader may have left recorded, uncalled runs. */
+  private final Duration orphanWindow;
 
   /** Confined to the timer thread. */
   private final Map<String, ScheduledFuture<?>> planned = new HashMap<>();
@@ -74,7 +79,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
 
   public Dispatcher(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals,
       TaskCompiler compiler, RunExecutor executor, LeaderLease lease, ScheduledExecutorService timer,
-      ExecutorService workers, Clock clock) {
+      ExecutorService workers, Clock clock, Duration orphanWindow) {
     this.tasks = tasks;
     this.runs = runs;
     this.cursors = cursors;
@@ -85,6 +90,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     this.timer = timer;
     this.workers = workers;
     this.clock = clock;
+    this.orphanWindow = orphanWindow;
   }
 
   @Override
@@ -168,9 +174,37 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     long from = Math.max(cursors.get(taskId).orElse(changed), changed);
     Instant after = Instant.ofEpochSecond(0, from);
     if (!loaded) {
+      resumeOrphans(task, after, now);
       catchUp(task, after, now);
     }
     planNext(task, after.isAfter(now) ? after : now);
+  }
+
+  /**
+   * Resumes the runs a dead leader recorded (so no one else may fire their times) but did not finish calling: PENDING
+   * scheduled runs of the times around the task's cursor, found by id since a time's run id is known. A run it left
+   * RUNNING is not touched: its call may have happened.
+   */
+  private void resumeOrphans(CompiledTask task, Instant cursor, Instant now) {
+    List<Instant> times = new ArrayList<>();
+    Optional<Instant> next = task.schedule().nextAfter(cursor.minus(orphanWindow));
+    for (int i = 0; i < MAX_ORPHAN_SCAN && next.isPresent() && !next.get().isAfter(now); i++) {
+      times.add(next.get());
+      next = task.schedule().nextAfter(next.get());
+    }
+    if (times.isEmpty()) {
+      return;
+    }
+    workers.execute(() -> {
+      for (Instant time : times) {
+        runs.get(task.id(), RunIds.scheduled(time)).map(Versioned::value)
+            .filter(run -> run.getState() == RunState.RUN_STATE_PENDING)
+            .ifPresent(run -> {
+              log.info("task {}: resuming run {} left by the previous leader", task.id(), run.getRunId());
+              executor.resume(task, run);
+            });
+      }
+    });
   }
 
   /** Applies the task's misfire policy to the times in (after, now]. */

@@ -75,9 +75,17 @@ public final class RunExecutor {
 
   /** Starts a recorded, PENDING run. */
   public void start(CompiledTask task, Run run) {
+    resume(task, run);
+  }
+
+  /**
+   * Makes the next attempt of a PENDING run: the first of a new run, or the one a dead leader owed (its run was
+   * recorded, or its retry was waiting, when it died).
+   */
+  public void resume(CompiledTask task, Run run) {
     Active handle = new Active(task, run);
     active.computeIfAbsent(task.id(), k -> new ConcurrentHashMap<>()).put(run.getRunId(), handle);
-    workers.execute(() -> attempt(handle, 1));
+    workers.execute(() -> attempt(handle, run.getAttemptCount() + 1));
   }
 
   /** Cancels a run executing here (its call, or its wait for a retry); false if it is not executing here. */
@@ -114,9 +122,10 @@ public final class RunExecutor {
     }
     Timestamp start = now();
     Run run = handle.run;
-    // the first attempt claims a PENDING run: two instances that both believe they lead cannot both start it
+    // attempt n claims the run only if n - 1 attempts are recorded (compare-and-set): two instances that both
+    // believe they lead, or a new leader resuming a dead one's run, cannot both make it
     Run running = runs.update(run.getTaskId(), run.getRunId(), stored -> isFinal(stored.getState())
-        || (attempt == 1 && stored.getAttemptCount() != 0) ? null
+        || stored.getAttemptCount() != attempt - 1 ? null
         : stored.toBuilder().setState(RunState.RUN_STATE_RUNNING).setAttemptCount(attempt)
             .setStartTime(stored.hasStartTime() ? stored.getStartTime() : start).build()).orElse(null);
     if (running == null || running.getState() != RunState.RUN_STATE_RUNNING || running.getAttemptCount() != attempt) {
