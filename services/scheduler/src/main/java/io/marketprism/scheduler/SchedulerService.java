@@ -32,8 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SchedulerService extends MarketPrismService<SchedulerConfig> {
 
-  /** Threads that record runs and start calls; calls themselves are asynchronous. */
-  private static final int WORKERS = 8;
+  /**
+   * Threads that record runs and start calls; calls themselves are asynchronous. Each firing waits on several
+   * key-value round trips, so the pool is sized for waiting, not for the cores.
+   */
+  private static final int WORKERS = 32;
 
   private LeaderLease lease;
   private Dispatcher dispatcher;

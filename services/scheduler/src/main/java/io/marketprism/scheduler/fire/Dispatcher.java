@@ -266,11 +266,13 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
       if (!runs.create(run.build())) {
         return;
       }
-      cursors.set(task.id(), RunIds.nanos(time));
       if (busy && task.concurrency() == ConcurrencyPolicy.CONCURRENCY_POLICY_REPLACE) {
         executor.activeRuns(task.id()).forEach(runId -> executor.cancel(task.id(), runId));
       }
       executor.start(task, run.build());
+      // after the start, which goes on another worker: the cursor is only read by a next leader, and one that
+      // finds it behind re-creates nothing (the run's key exists) and resumes the run if it is still PENDING
+      cursors.set(task.id(), RunIds.nanos(time));
     } catch (RuntimeException e) {
       log.warn("task {} at {} not fired: {}", task.id(), time, e.toString());
     }
@@ -310,6 +312,9 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     timer.shutdown();
     timer.awaitTermination(5, TimeUnit.SECONDS);
     workers.shutdown();
-    workers.awaitTermination(5, TimeUnit.SECONDS);
+    if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+      // firings still queued are dropped: their runs stay PENDING and the next leader resumes them
+      workers.shutdownNow();
+    }
   }
 }
