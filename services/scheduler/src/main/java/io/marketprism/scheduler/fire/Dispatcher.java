@@ -263,13 +263,16 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
         }
         return;
       }
-      if (!runs.create(run.build())) {
-        return;
-      }
       if (busy && task.concurrency() == ConcurrencyPolicy.CONCURRENCY_POLICY_REPLACE) {
         executor.activeRuns(task.id()).forEach(runId -> executor.cancel(task.id(), runId));
       }
-      executor.start(task, run.build());
+      // the fire record is created already claimed (RUNNING, attempt 1), so the call follows with no other write
+      Run claimed = run.setState(RunState.RUN_STATE_RUNNING).setAttemptCount(1)
+          .setStartTime(Timestamps.fromNanos(RunIds.nanos(clock.instant()))).build();
+      if (!runs.create(claimed)) {
+        return;
+      }
+      executor.startClaimed(task, claimed);
       // after the start, which goes on another worker: the cursor is only read by a next leader, and one that
       // finds it behind re-creates nothing (the run's key exists) and resumes the run if it is still PENDING
       cursors.set(task.id(), RunIds.nanos(time));

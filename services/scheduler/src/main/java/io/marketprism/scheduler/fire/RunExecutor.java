@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -132,10 +133,27 @@ public final class RunExecutor {
       forget(handle);
       return;
     }
+    call(handle, attempt, start);
+  }
+
+  /**
+   * Starts a scheduled run whose record this instance has just created already claimed (RUNNING, attempt 1): the
+   * call goes out with no further round trip to the store.
+   */
+  public void startClaimed(CompiledTask task, Run run) {
+    Active handle = new Active(task, run);
+    active.computeIfAbsent(task.id(), k -> new ConcurrentHashMap<>()).put(run.getRunId(), handle);
+    call(handle, 1, run.getStartTime());
+  }
+
+  private void call(Active handle, int attempt, Timestamp start) {
+    Run run = handle.run;
     Execution execution = Execution.newBuilder().setTaskId(run.getTaskId()).setRunId(run.getRunId())
         .setAttempt(attempt).setState(ExecutionState.EXECUTION_STATE_RUNNING).setStartTime(start)
         .setSchedulerInstance(instance).build();
-    runs.putExecution(execution);
+    // recorded beside the call rather than before it; the outcome is recorded only after it, so it cannot be
+    // overwritten by the RUNNING record
+    CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> runs.putExecution(execution), workers);
     CompiledTask task = handle.task;
     DynamicMessage request = TargetRequests.forFiring(task.request(), task.task().getTarget(),
         Instant.ofEpochSecond(0, Timestamps.toNanos(run.getFireTime())));
@@ -149,12 +167,12 @@ public final class RunExecutor {
     Futures.addCallback(call, new FutureCallback<>() {
       @Override
       public void onSuccess(DynamicMessage response) {
-        succeeded(handle, execution, response);
+        recorded.whenCompleteAsync((ignored, e) -> succeeded(handle, execution, response), workers);
       }
 
       @Override
       public void onFailure(Throwable t) {
-        failed(handle, execution, Status.fromThrowable(t));
+        recorded.whenCompleteAsync((ignored, e) -> failed(handle, execution, Status.fromThrowable(t)), workers);
       }
     }, workers);
   }
