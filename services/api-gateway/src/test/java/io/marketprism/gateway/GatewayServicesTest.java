@@ -194,11 +194,10 @@ class GatewayServicesTest {
     AggregatedHttpResponse instances = get("/v1/registry/instances", reader);
     assertThat(instances.status().code()).isEqualTo(200);
 
-    // scheduler and monitoring answer UNIMPLEMENTED today: what matters here is that the call reached them
+    // the scheduler lists its built-in tasks; monitoring its alerts
     AggregatedHttpResponse tasks = get("/v1/scheduler/tasks", operator);
-    assertThat(tasks.status().code()).isEqualTo(501);
-    assertThat(JSON.readTree(tasks.contentUtf8()).get("message").asText())
-        .contains("marketprism.scheduler.v1.SchedulerService/ListTasks");
+    assertThat(tasks.status().code()).isEqualTo(200);
+    assertThat(tasks.contentUtf8()).contains("storage-archive-daily");
     AggregatedHttpResponse alerts = get("/v1/monitoring/alerts", reader);
     assertThat(alerts.status().code()).isEqualTo(200);
   }
