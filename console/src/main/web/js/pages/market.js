@@ -12,6 +12,10 @@ const EXCHANGES = ['binance', 'okx', 'deribit'];
 const LIVE_TYPES = ['DATA_TYPE_TRADE', 'DATA_TYPE_BOOK_SNAPSHOT', 'DATA_TYPE_BOOK_DELTA', 'DATA_TYPE_TICKER'];
 const DEPTH_LEVELS = 12;
 
+function tapeHead() {
+  return h('thead', {}, h('tr', {}, h('th', {}, 'time (UTC)'), h('th', { class: 'num' }, 'price'), h('th', { class: 'num' }, 'amount'), h('th', {}, 'side')));
+}
+
 export function marketPage(root, ui) {
   const exchange = h('select', { id: 'exchange' }, EXCHANGES.map((name) => h('option', { value: name }, name)));
   const symbol = h('select', { id: 'symbol' });
@@ -46,16 +50,16 @@ export function marketPage(root, ui) {
         h('h2', {}, 'Best bid / ask'),
         h('div', { class: 'bbo' }, h('span', {}, h('small', {}, 'bid'), bid), h('span', {}, h('small', {}, 'ask'), ask), updated),
         h('h2', { style: 'margin-top:12px' }, 'Depth'),
-        h('table', { class: 'depth' }, h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'price'), h('th', { class: 'num' }, 'size'), h('th', {}, ''))), depthBody)),
+        h('div', { class: 'scroll' }, h('table', { class: 'depth' }, h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'price'), h('th', { class: 'num' }, 'size'), h('th', {}, ''))), depthBody))),
       h('section', { class: 'panel tape' },
         h('h2', {}, 'Trades (live)'),
-        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'time (UTC)'), h('th', { class: 'num' }, 'price'), h('th', { class: 'num' }, 'amount'), h('th', {}, 'side'))), tapeBody)),
+        h('div', { class: 'scroll' }, h('table', {}, tapeHead(), tapeBody))),
       h('section', { class: 'panel tape' },
         h('h2', {}, 'Replay'),
         h('div', { class: 'controls' },
           h('label', {}, 'from', replayFrom, 'min ago'), h('label', {}, 'for', replayLength, 'min'),
           h('label', {}, 'speed', replaySpeed), replayButton, replayStatus),
-        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'time (UTC)'), h('th', { class: 'num' }, 'price'), h('th', { class: 'num' }, 'amount'), h('th', {}, 'side'))), replayBody))));
+        h('div', { class: 'scroll' }, h('table', {}, tapeHead(), replayBody)))));
 
   const tape = new Tape(tapeBody);
   const replayTape = new Tape(replayBody, 30);

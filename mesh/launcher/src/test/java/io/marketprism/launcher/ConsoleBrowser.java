@@ -64,7 +64,7 @@ final class ConsoleBrowser implements AutoCloseable {
   }
 
   WebElement awaitElement(By by) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(by).isEmpty());
+    await().atMost(Duration.ofSeconds(60)).until(() -> !driver.findElements(by).isEmpty());
     return driver.findElement(by);
   }
 

@@ -20,8 +20,8 @@ record ConsoleMemory(long heapBefore, long heapAfter, long domNodesBefore, long 
   @Override
   public String toString() {
     return String.format(
-        "%d trades in %d s (%.0f/s); JS heap after GC %.1f MiB -> %.1f MiB; DOM nodes %d -> %d",
+        "%d trades in %d s (%.0f/s); JS heap after GC %.1f MiB -> %.1f MiB (end/start %.2f); DOM nodes %d -> %d",
         tradesShown, run.toSeconds(), tradesShown / (double) run.toSeconds(), heapBefore / 1048576.0,
-        heapAfter / 1048576.0, domNodesBefore, domNodesAfter);
+        heapAfter / 1048576.0, heapAfter / (double) heapBefore, domNodesBefore, domNodesAfter);
   }
 }
