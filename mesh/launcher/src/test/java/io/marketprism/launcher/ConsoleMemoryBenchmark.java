@@ -17,7 +17,7 @@ class ConsoleMemoryBenchmark {
   @Test
   void marketPageMemoryOverALongRun(@TempDir Path directory) throws Exception {
     Duration run = Duration.ofMinutes(Long.getLong("console.memory.minutes", 10));
-    try (RunningSystem system = RunningSystem.up(directory, Map.of());
+    try (RunningSystem system = RunningSystem.attachOrUp(directory, Map.of());
         ConsoleBrowser browser = new ConsoleBrowser(system.gatewayUrl())) {
       browser.logIn(system.token("reader"));
       browser.awaitElement(By.cssSelector("#tape tr"));

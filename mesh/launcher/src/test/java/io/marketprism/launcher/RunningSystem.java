@@ -29,12 +29,28 @@ final class RunningSystem implements AutoCloseable {
   private final Path config;
   private final String gatewayUrl;
   private final String simulatorUrl;
+  private final boolean owned;
 
-  private RunningSystem(Path workspace, Path config, String gatewayUrl, String simulatorUrl) {
+  private RunningSystem(Path workspace, Path config, String gatewayUrl, String simulatorUrl, boolean owned) {
     this.workspace = workspace;
     this.config = config;
     this.gatewayUrl = gatewayUrl;
     this.simulatorUrl = simulatorUrl;
+    this.owned = owned;
+  }
+
+  /**
+   * The system of {@code -Dmarketprism.test.system=DIR} when set (a directory holding the {@code marketprism.yaml} and
+   * {@code workspace} of a system started by hand with {@code up --detach}, left running afterwards: for iterating on
+   * browser tests without waiting for start-up), else a new one from {@link #up}.
+   */
+  static RunningSystem attachOrUp(Path directory, Map<String, Map<String, String>> environment) throws IOException {
+    String attach = System.getProperty("marketprism.test.system", "");
+    if (attach.isEmpty()) {
+      return up(directory, environment);
+    }
+    Path existing = Path.of(attach);
+    return locate(existing.resolve("workspace"), existing.resolve("marketprism.yaml"), false);
   }
 
   /**
@@ -52,13 +68,18 @@ final class RunningSystem implements AutoCloseable {
     Path config =
         Files.writeString(
             directory.resolve("marketprism.yaml"),
-            "mesh: {enabled: false}\n" + FreePortServices.config(services, environment));
+            // C1 only: each JVM reaches readiness on less CPU, which is what a shared machine runs short of
+            "mesh: {enabled: false}\njvm-options: [-Xmx256m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]\n"
+                + FreePortServices.config(services, environment));
     CommandRun up = CommandRun.run(workspace, config, "up", "--detach");
-    RunningSystem system = new RunningSystem(workspace, config, null, null);
     if (up.exitCode() != 0) {
-      system.close();
+      new RunningSystem(workspace, config, null, null, true).close();
       throw new AssertionError("up --detach failed:\n" + up.out() + "\n" + up.err());
     }
+    return locate(workspace, config, true);
+  }
+
+  private static RunningSystem locate(Path workspace, Path config, boolean owned) throws IOException {
     JsonNode status = JSON.readTree(CommandRun.run(workspace, config, "status", "--json").out());
     String gateway = null;
     for (JsonNode service : status.get("services")) {
@@ -68,7 +89,7 @@ final class RunningSystem implements AutoCloseable {
     }
     assertThat(gateway).as("the gateway's HTTP address in status --json").isNotNull();
     int feedPort = new YAMLMapper().readTree(config.toFile()).at("/services/exchange-simulator/feed-port").asInt();
-    return new RunningSystem(workspace, config, gateway, "http://127.0.0.1:" + feedPort);
+    return new RunningSystem(workspace, config, gateway, "http://127.0.0.1:" + feedPort, owned);
   }
 
   /** The gateway's base URL, where the console is served. */
@@ -111,6 +132,9 @@ final class RunningSystem implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!owned) {
+      return;
+    }
     CommandRun down = CommandRun.run(workspace, config, "down");
     if (down.exitCode() != 0) {
       System.err.println("down failed: " + down.err());
