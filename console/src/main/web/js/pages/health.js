@@ -61,7 +61,7 @@ export function healthPage(root, ui) {
   const drawStorage = () => {
     replace(storageBody, tables.map((table) => {
       const age = ageSeconds(table.newest_event_time_ns);
-      const stale = table.tier === 'TIER_HOT' && (age === null || age > STORAGE_STALE_AFTER_SECONDS) && table.rows !== '0';
+      const stale = table.tier === 'TIER_HOT' && (table.rows || '0') !== '0' && (age === null || age > STORAGE_STALE_AFTER_SECONDS);
       return h('tr', { class: stale ? 'stale' : '', 'data-table': table.table },
         h('td', {}, table.table),
         h('td', {}, (table.tier || '').replace('TIER_', '').toLowerCase()),
