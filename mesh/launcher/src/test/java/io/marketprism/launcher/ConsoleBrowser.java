@@ -12,6 +12,7 @@ import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,9 +73,14 @@ final class ConsoleBrowser implements AutoCloseable {
     return driver.findElements(by);
   }
 
+  /** The attribute of the first match, or null when there is none (or it was just redrawn: ask again). */
   String attribute(By by, String name) {
-    List<WebElement> found = driver.findElements(by);
-    return found.isEmpty() ? null : found.get(0).getAttribute(name);
+    try {
+      List<WebElement> found = driver.findElements(by);
+      return found.isEmpty() ? null : found.get(0).getAttribute(name);
+    } catch (StaleElementReferenceException redrawn) {
+      return null;
+    }
   }
 
   long number(By by, String attribute) {
