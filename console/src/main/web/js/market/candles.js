@@ -25,6 +25,7 @@ export class CandleChart {
     });
     this.bars = [];
     this.interval = '1m';
+    this.disposed = false;
   }
 
   /** Loads the interval's history from storage (none for 1s) and draws it. */
@@ -44,6 +45,8 @@ export class CandleChart {
         }))
         .sort((x, y) => x.time - y.time);
     }
+    // the page may have been left while storage answered
+    if (this.disposed) return;
     this.series.setData(this.bars);
     this.container.dataset.bars = String(this.bars.length);
     this.chart.timeScale().scrollToRealTime();
@@ -51,6 +54,7 @@ export class CandleChart {
 
   /** Folds live trades (oldest first) into the current bar, opening new bars as time moves on. */
   addTrades(trades) {
+    if (this.disposed) return;
     const seconds = INTERVALS[this.interval].seconds;
     let firstChanged = -1;
     for (const trade of trades) {
@@ -79,6 +83,7 @@ export class CandleChart {
   }
 
   dispose() {
+    this.disposed = true;
     this.chart.remove();
   }
 }
