@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -126,8 +128,21 @@ record StatusReport(List<Row> rows, RunState.Mesh mesh) {
               "%-22s %-18s %-12s %s%n",
               component.name(), component.address(), row.health(), String.join(" ", extras)));
     }
-    table.append(System.lineSeparator()).append(howToCall());
+    table.append(System.lineSeparator());
+    consoleUrl().ifPresent(url -> table.append(String.format(
+        "console: %s/ (log in with a token from `./marketprism token --role reader|operator|admin`)%n%n", url)));
+    table.append(howToCall());
     return table.toString();
+  }
+
+  /** The gateway's HTTP address, where it serves the web console at {@code /}; empty when the gateway is not run. */
+  Optional<String> consoleUrl() {
+    return rows.stream()
+        .map(Row::component)
+        .filter(component -> component.name().equals("api-gateway"))
+        .map(component -> component.endpoints().get("http"))
+        .filter(Objects::nonNull)
+        .findFirst();
   }
 
   /** How to call a service in this run: over mTLS with an operator certificate, or plaintext. */

@@ -1,5 +1,6 @@
 package io.marketprism.launcher;
 
+import io.marketprism.supervisor.FreePorts;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,14 @@ final class FreePortServices {
   static final int PORTS = 4 * ServiceCatalog.SERVICES.size();
 
   private FreePortServices() {}
+
+  /** A whole marketprism.yaml: NATS, ClickHouse and the catalog on free ports, {@code enabled} services started. */
+  static String config(List<String> enabled, Map<String, Map<String, String>> environment) {
+    Iterator<Integer> ports = FreePorts.allocate(4 + PORTS).iterator();
+    return "nats: {port: " + ports.next() + ", monitor-port: " + ports.next() + "}\n"
+        + "clickhouse: {http-port: " + ports.next() + ", tcp-port: " + ports.next() + "}\n"
+        + yaml(enabled, environment, ports);
+  }
 
   /**
    * @param enabled the services to start

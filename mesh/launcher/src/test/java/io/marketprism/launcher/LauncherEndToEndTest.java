@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.marketprism.supervisor.FreePorts;
 import io.marketprism.supervisor.GrpcHealthClient;
 import io.marketprism.supervisor.Health;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -49,7 +47,7 @@ class LauncherEndToEndTest {
   void upDetachBringsEveryServiceToServingAndDownLeavesNoProcess() throws Exception {
     List<String> services = servicesToRun();
     workspace = directory.resolve("workspace");
-    config = Files.writeString(directory.resolve("marketprism.yaml"), freePortConfig(services));
+    config = Files.writeString(directory.resolve("marketprism.yaml"), FreePortServices.config(services, Map.of()));
 
     CommandRun up = CommandRun.run(workspace, config, "up", "--detach");
 
@@ -132,23 +130,6 @@ class LauncherEndToEndTest {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static String freePortConfig(List<String> services) {
-    Iterator<Integer> ports = FreePorts.allocate(4 + FreePortServices.PORTS).iterator();
-    StringBuilder yaml = new StringBuilder();
-    yaml.append("nats: {port: ")
-        .append(ports.next())
-        .append(", monitor-port: ")
-        .append(ports.next())
-        .append("}\n");
-    yaml.append("clickhouse: {http-port: ")
-        .append(ports.next())
-        .append(", tcp-port: ")
-        .append(ports.next())
-        .append("}\n");
-    yaml.append(FreePortServices.yaml(services, Map.of(), ports));
-    return yaml.toString();
   }
 
   private static List<String> names(JsonNode array) {

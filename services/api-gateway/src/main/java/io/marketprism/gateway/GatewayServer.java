@@ -8,6 +8,8 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.file.HttpFile;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
@@ -33,7 +35,9 @@ import java.util.function.Function;
 /**
  * The users' door, on one HTTP port, read top to bottom: every upstream's gRPC methods (native gRPC, gRPC-Web,
  * unframed JSON and REST from their {@code google.api.http} rules) and server reflection; the live streams (SSE,
- * WebSocket); {@code /healthz}; the API docs ({@code /docs}, {@code /openapi.json}). Every route is wrapped by the {@link EdgePolicies}.
+ * WebSocket); {@code /healthz}; the API docs ({@code /docs}, {@code /openapi.json}); the web console ({@code /} and
+ * {@code /console/*}, from the {@code marketprism-console} jar). Every route but the console's static files is wrapped
+ * by the {@link EdgePolicies}.
  */
 public final class GatewayServer {
 
@@ -113,6 +117,12 @@ public final class GatewayServer {
     server.service(
         "/openapi.json",
         edge.apply((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi)));
+
+    // The console's page, script and style are public like /docs (the login form must load without a token); every
+    // call the page makes goes to the routes above with the user's token, through the same edge policies.
+    ClassLoader classes = GatewayServer.class.getClassLoader();
+    server.service("/", tracing.decorate(HttpFile.of(classes, "console/index.html").asService()));
+    server.serviceUnder("/console/", tracing.decorate(FileService.builder(classes, "console").build()));
 
     Server built = server.build();
     built.start().join();

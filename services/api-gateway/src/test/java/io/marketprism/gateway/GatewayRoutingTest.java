@@ -349,6 +349,25 @@ class GatewayRoutingTest {
         .contains("marketprism.storage.v1.StorageService");
   }
 
+  @Test
+  void consoleIsServedAtTheRootWithoutCredentialsAndTheApiStaysAsItWas() throws Exception {
+    AggregatedHttpResponse page = gateway.client().get("/");
+    assertThat(page.status().code()).isEqualTo(200);
+    assertThat(page.contentType().toString()).startsWith("text/html");
+    assertThat(page.contentUtf8()).contains("/console/app.js");
+    AggregatedHttpResponse script = gateway.client().get("/console/app.js");
+    assertThat(script.status().code()).isEqualTo(200);
+    assertThat(script.contentType().toString()).contains("javascript");
+    assertThat(script.contentUtf8()).contains("lightweight-charts"); // bundled, not fetched from elsewhere
+    assertThat(gateway.client().get("/console/no-such-file.js").status().code()).isEqualTo(404);
+
+    AggregatedHttpResponse unauthenticated = gateway.client().get("/v1/trades/binance/BTC-USDT");
+    assertThat(unauthenticated.status().code()).isEqualTo(401);
+    AggregatedHttpResponse unknown = gateway.client().get("/no/such/path");
+    assertThat(unknown.status().code()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.contentUtf8()).get("code").asInt()).isEqualTo(5);
+  }
+
   private AggregatedHttpResponse get(String path, String authorization) {
     return gateway.client().execute(RequestHeaders.builder(HttpMethod.GET, path)
         .set(HttpHeaderNames.AUTHORIZATION, authorization).build());
