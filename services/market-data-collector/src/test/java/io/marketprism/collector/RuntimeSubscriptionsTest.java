@@ -40,6 +40,7 @@ class RuntimeSubscriptionsTest {
         subscriptions:
           - {exchange: binance, symbols: [BTC-USDT], data-types: [trade]}
         """);
+    CollectorFixture.emptyMarketData(nats); // so that a stored okx trade is this test's
     String environment = ConfigCenterFixture.uniqueEnvironment();
     ExchangeSimulator simulator = SimulatorFixture.start(Map.of());
     try (ConfigCenterFixture center = ConfigCenterFixture.start(nats)) {

@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.marketprism.config.ConfigCenterFixture;
 import io.marketprism.config.v1.DeleteRequest;
 import io.marketprism.config.v1.PutRequest;
+import io.marketprism.messaging.DefaultStreams;
+import io.marketprism.messaging.NatsConfig;
 import io.marketprism.storage.StorageFixture;
 import io.marketprism.storage.v1.ListTradesRequest;
 import io.marketprism.testkit.ClickHouseServer;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithClickHouse;
 import io.marketprism.testkit.WithNats;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +36,7 @@ class RuntimeBatchLimitsTest {
 
   @Test
   void batchLimitsChangeWithoutARestart() throws Exception {
+    emptyMarketData();
     String environment = ConfigCenterFixture.uniqueEnvironment();
     try (ConfigCenterFixture center = ConfigCenterFixture.start(natsServer);
         StorageFixture storage = StorageFixture.start(natsServer.url(), clickHouseServer.jdbcUrl(), "runtime_limits",
@@ -59,6 +64,20 @@ class RuntimeBatchLimitsTest {
 
       put(center, environment, "{batch-size: 1}");
       await().atMost(Duration.ofSeconds(30)).until(() -> stored(storage) == 2);
+    }
+  }
+
+  /**
+   * This storage's durable starts at the stream's first message: what earlier test classes published would be one
+   * huge first batch ahead of this test's trade. Deleted and re-created rather than purged (a purge keeps the
+   * duplicate window).
+   */
+  private static void emptyMarketData() throws Exception {
+    try (Connection connection = Nats.connect(natsServer.url())) {
+      NatsConfig config = new NatsConfig().withUrl(natsServer.url());
+      DefaultStreams.ensure(connection, config.streams());
+      connection.jetStreamManagement().deleteStream(DefaultStreams.MARKET_DATA);
+      DefaultStreams.ensure(connection, config.streams());
     }
   }
 
