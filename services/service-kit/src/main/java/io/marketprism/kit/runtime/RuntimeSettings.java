@@ -9,7 +9,6 @@ import io.marketprism.kit.config.RuntimeConfig;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,11 +88,6 @@ public final class RuntimeSettings implements AutoCloseable {
     return settings;
   }
 
-  /** Whether settings come from the config center at all. */
-  public boolean enabled() {
-    return client.isPresent();
-  }
-
   /** Binds {@code key} to {@code type}; see the class comment for when {@code setter} is called. */
   public <T> void bind(String key, Class<T> type, Consumer<Optional<T>> setter) {
     bind(key, text -> ConfigLoader.parseValue(key, type, text, origin(key)), setter);
@@ -115,21 +109,6 @@ public final class RuntimeSettings implements AutoCloseable {
 
   private String origin(String key) {
     return "config center " + namespace + "/" + key;
-  }
-
-  /** Waits until the watch has delivered the config center's current values (for tests and start-up). */
-  public boolean awaitLive(Duration timeout) throws InterruptedException {
-    if (client.isEmpty()) {
-      return false;
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!client.get().isLive()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
   }
 
   @Override
