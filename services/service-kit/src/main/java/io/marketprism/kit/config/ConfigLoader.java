@@ -319,11 +319,9 @@ public final class ConfigLoader {
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       throw new ConfigException(key + ": empty value" + sources.of(key));
     }
-    // the value sits under its key, so that Jackson's and the validator's paths name it
-    ObjectNode wrapper = MAPPER.createObjectNode().set("value", tree);
     T value;
     try {
-      value = MAPPER.convertValue(wrapper.get("value"), type);
+      value = MAPPER.convertValue(tree, type); // messages get the setting's key prefixed below
     } catch (IllegalArgumentException e) {
       if (e.getCause() instanceof JsonMappingException mapping) {
         throw bindingProblem(key, mapping, sources);
