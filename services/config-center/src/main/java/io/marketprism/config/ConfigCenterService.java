@@ -16,12 +16,14 @@ import io.marketprism.config.nats.NatsAuditLog;
 import io.marketprism.config.nats.SyncCheckpoints;
 import io.marketprism.config.secrets.SecretCipher;
 import io.marketprism.config.secrets.SecretKeys;
+import io.marketprism.config.view.ViewedConfigStore;
 import io.marketprism.config.sync.SiteSync;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
 import io.marketprism.messaging.DefaultStreams;
 import io.marketprism.messaging.NatsConnections;
 import io.nats.client.Connection;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +36,15 @@ import java.util.Optional;
  * Start-up fails if NATS cannot be reached or a secret key is malformed.
  */
 public final class ConfigCenterService extends MarketPrismService<ConfigCenterConfig> {
+
+  /**
+   * Changes each environment's view keeps for watchers that resume: a watcher that was away for fewer changes than
+   * this resumes from memory, an older one gets a store consumer of its own for its catch-up.
+   */
+  private static final int WATCH_LOG = 10_000;
+
+  /** How long a write waits for its environment's view to hold it (normally about a millisecond). */
+  private static final Duration WRITE_VISIBLE_WITHIN = Duration.ofSeconds(2);
 
   public ConfigCenterService() {
     super("config-center", ConfigCenterConfig.class);
@@ -49,13 +60,21 @@ public final class ConfigCenterService extends MarketPrismService<ConfigCenterCo
     DefaultStreams.ensure(nats, config.nats().streams());
 
     ConfigCenterConfig.Store store = config.store();
-    KvConfigStore kv =
-        new KvConfigStore(
-            nats,
-            new KvConfigStore.Settings(store.bucketPrefix(), store.historyPerKey(), store.fileStorage(), store.replicas()));
+    ViewedConfigStore kv =
+        ctx.shutdown()
+            .register(
+                "config views",
+                new ViewedConfigStore(
+                    new KvConfigStore(
+                        nats,
+                        new KvConfigStore.Settings(
+                            store.bucketPrefix(), store.historyPerKey(), store.fileStorage(), store.replicas())),
+                    WATCH_LOG,
+                    WRITE_VISIBLE_WITHIN));
     String auditSubjects = config.audit().subjectPrefix();
     OpenWatches watches =
         ctx.shutdown().register("Watch calls", new OpenWatches(ctx.health()::draining, Duration.ofMillis(100)));
+    watchGauge(ctx, watches, kv);
     NatsAuditLog audit = new NatsAuditLog(nats, auditSubjects);
     ConfigEntries entries = new ConfigEntries(kv, cipher, audit, Clock.systemUTC());
     GrayReleases grays = new GrayReleases(kv, entries, audit, Clock.systemUTC());
@@ -80,6 +99,21 @@ public final class ConfigCenterService extends MarketPrismService<ConfigCenterCo
     CallerInterceptor callers =
         new CallerInterceptor(config.access().gatewayIdentity(), config.access().plaintextIdentity());
     return List.of(() -> ServerInterceptors.intercept(api, callers));
+  }
+
+  /** {@code marketprism_config_watches_open{source}}: Watch calls fed from a view in memory, or each by the store. */
+  private static void watchGauge(ServiceContext ctx, OpenWatches watches, ViewedConfigStore views) {
+    GaugeWithCallback.builder()
+        .name("marketprism_config_watches_open")
+        .help("Open Watch calls: source=view is fed from the environment's one store watch, source=store by its own")
+        .labelNames("source")
+        .callback(
+            callback -> {
+              int inMemory = views.watchersServedInMemory();
+              callback.call(inMemory, "view");
+              callback.call(Math.max(0, watches.size() - inMemory), "store");
+            })
+        .register(ctx.metrics());
   }
 
   private static AccessPolicy policy(ConfigCenterConfig.Access access) {

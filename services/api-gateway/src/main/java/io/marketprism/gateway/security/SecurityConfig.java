@@ -151,6 +151,7 @@ public class SecurityConfig {
             "marketprism.*.v1.*/Watch*",
             "marketprism.storage.v1.StorageService/FollowEvents",
             "marketprism.storage.v1.StorageService/ReplayEvents",
+            "marketprism.config.v1.ConfigService/BatchGet",
             "marketprism.config.v1.ConfigService/History");
 
     @NotNull

@@ -20,7 +20,10 @@ import io.marketprism.config.domain.ValueType;
 import io.marketprism.config.nats.AuditQueries;
 import io.marketprism.config.v1.AbandonGrayReleaseRequest;
 import io.marketprism.config.v1.AbandonGrayReleaseResponse;
+import io.marketprism.config.v1.BatchGetRequest;
+import io.marketprism.config.v1.BatchGetResponse;
 import io.marketprism.config.v1.ConfigServiceGrpc;
+import io.marketprism.config.v1.Entry;
 import io.marketprism.config.v1.GetSyncStatusRequest;
 import io.marketprism.config.v1.GetSyncStatusResponse;
 import io.marketprism.config.v1.GrayRelease;
@@ -61,6 +64,7 @@ import java.util.function.Supplier;
  */
 public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
 
+  private static final int BATCH_MAX = 100;
   private static final int LIST_DEFAULT = 100;
   private static final int LIST_MAX = 1000;
   private static final int HISTORY_DEFAULT = 20;
@@ -98,16 +102,47 @@ public final class ConfigApi extends ConfigServiceGrpc.ConfigServiceImplBase {
         () -> {
           EntryName name = validName(request.getEnvironment(), request.getNamespace(), request.getKey());
           Caller caller = authorize(name.namespace(), Action.READ);
-          Revision current = entries.get(name);
-          Revision revision =
-              request.hasInstance()
-                  ? grays.forInstance(name, instance(request.getInstance())).orElse(current)
-                  : current;
-          boolean clear = !revision.value().isSecret() || access.allows(caller, name.namespace(), Action.READ_SECRETS);
-          return GetResponse.newBuilder()
-              .setEntry(clear ? EntryMessages.revealed(revision, entries.reveal(revision)) : EntryMessages.masked(revision))
-              .build();
+          Optional<Instance> instance =
+              request.hasInstance() ? Optional.of(instance(request.getInstance())) : Optional.empty();
+          boolean secrets = access.allows(caller, name.namespace(), Action.READ_SECRETS);
+          return GetResponse.newBuilder().setEntry(served(entries.get(name), instance, secrets)).build();
         });
+  }
+
+  @Override
+  public void batchGet(BatchGetRequest request, StreamObserver<BatchGetResponse> response) {
+    answer(
+        response,
+        () -> {
+          FieldViolations violations = new FieldViolations();
+          RequestChecks.scope(violations, request.getEnvironment(), request.getNamespace());
+          RequestChecks.keyList(violations, "keys", request.getKeysList(), BATCH_MAX);
+          violations.throwIfAny();
+          Caller caller = authorize(request.getNamespace(), Action.READ);
+          Optional<Instance> instance =
+              request.hasInstance() ? Optional.of(instance(request.getInstance())) : Optional.empty();
+          boolean secrets = access.allows(caller, request.getNamespace(), Action.READ_SECRETS);
+          BatchGetResponse.Builder answer = BatchGetResponse.newBuilder();
+          for (String key : request.getKeysList()) {
+            Optional<Revision> current =
+                entries.current(new EntryName(request.getEnvironment(), request.getNamespace(), key))
+                    .filter(r -> !r.value().deleted());
+            if (current.isPresent()) {
+              answer.addEntries(served(current.get(), instance, secrets));
+            } else {
+              answer.addMissingKeys(key);
+            }
+          }
+          return answer.build();
+        });
+  }
+
+  /** What a reader gets for an entry: the gray value if its instance gets one, a secret only if it may read them. */
+  private Entry served(Revision current, Optional<Instance> instance, boolean mayReadSecrets) {
+    Revision revision = instance.flatMap(i -> grays.forInstance(current.name(), i)).orElse(current);
+    return !revision.value().isSecret() || mayReadSecrets
+        ? EntryMessages.revealed(revision, entries.reveal(revision))
+        : EntryMessages.masked(revision);
   }
 
   @Override

@@ -44,6 +44,11 @@ public final class OpenWatches implements AutoCloseable {
     open.remove(stream);
   }
 
+  /** Watch calls open now. */
+  public int size() {
+    return open.size();
+  }
+
   private void endAllIfDraining() {
     if (!draining.getAsBoolean()) {
       return;

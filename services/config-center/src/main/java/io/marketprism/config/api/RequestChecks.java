@@ -6,6 +6,9 @@ import io.marketprism.config.domain.ValueFormats;
 import io.marketprism.config.domain.ValueType;
 import io.marketprism.kit.api.FieldViolations;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The config service's rules for names and values, as its contract states them. Stateless. */
@@ -33,6 +36,26 @@ final class RequestChecks {
     if (!NAMESPACE.matcher(namespace).matches()) {
       violations.add("namespace", "must be 1 to 63 characters of [a-z0-9-], starting with a letter (was \""
           + abbreviated(namespace) + "\")");
+    }
+  }
+
+  /** A list of 1 to {@code max} keys, each well formed and named once. */
+  static void keyList(FieldViolations violations, String field, List<String> keys, int max) {
+    if (keys.isEmpty()) {
+      violations.add(field, "is required: 1 to " + max + " keys");
+      return;
+    }
+    if (keys.size() > max) {
+      violations.add(field, "must be at most " + max + " keys (was " + keys.size() + ")");
+      return;
+    }
+    Set<String> named = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      String element = field + "[" + i + "]";
+      key(violations, element, keys.get(i), false);
+      if (!named.add(keys.get(i))) {
+        violations.add(element, "repeats \"" + abbreviated(keys.get(i)) + "\"");
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +88,13 @@ final class WatchStream implements ConfigStore.ChangeListener {
       return;
     }
     if (caughtUp) {
-      pending.add(event.get());
-      send(false);
+      SharedChange shared = SharedChange.of(revision);
+      if (pending.isEmpty() && event.get() == shared.event()) {
+        deliver(shared.response());
+      } else {
+        pending.add(event.get());
+        send(false);
+      }
     } else if (snapshot) {
       // one event per key: a matching gray release replaces the entry's value, a deletion removes the key
       if (event.get().getType() == EventType.EVENT_TYPE_DELETE) {
@@ -163,13 +169,17 @@ final class WatchStream implements ConfigStore.ChangeListener {
   }
 
   private void send(boolean complete) {
+    deliver(WatchResponse.newBuilder().addAllEvents(pending).setSnapshotComplete(complete).build());
+    pending.clear();
+  }
+
+  private void deliver(WatchResponse response) {
     try {
-      call.onNext(WatchResponse.newBuilder().addAllEvents(pending).setSnapshotComplete(complete).build());
+      call.onNext(response);
     } catch (RuntimeException callGone) {
       // cancelled between the event and the send; the cancel handler cleans up
       log.debug("watch send failed: {}", callGone.toString());
     }
-    pending.clear();
   }
 
   private void closeSubscription() {
@@ -184,9 +194,31 @@ final class WatchStream implements ConfigStore.ChangeListener {
   }
 
   private static WatchEvent event(Revision revision) {
-    return WatchEvent.newBuilder()
-        .setType(revision.value().deleted() ? EventType.EVENT_TYPE_DELETE : EventType.EVENT_TYPE_PUT)
-        .setEntry(EntryMessages.masked(revision))
-        .build();
+    return SharedChange.of(revision).event();
+  }
+
+  /**
+   * A live change's event and its one-event response, built once for every watcher it goes to: a view hands the same
+   * revision to each of its watchers in turn, and building the messages once instead of 10,000 times is much of a
+   * large fan-out's work. Holds the last revision only; a race rebuilds, never mixes them up (identity is compared).
+   */
+  private record SharedChange(Revision revision, WatchEvent event, WatchResponse response) {
+    private static final AtomicReference<SharedChange> last = new AtomicReference<>();
+
+    static SharedChange of(Revision revision) {
+      SharedChange held = last.get();
+      if (held != null && held.revision() == revision) {
+        return held;
+      }
+      WatchEvent event =
+          WatchEvent.newBuilder()
+              .setType(revision.value().deleted() ? EventType.EVENT_TYPE_DELETE : EventType.EVENT_TYPE_PUT)
+              .setEntry(EntryMessages.masked(revision))
+              .build();
+      SharedChange built =
+          new SharedChange(revision, event, WatchResponse.newBuilder().addEvents(event).setSnapshotComplete(false).build());
+      last.set(built);
+      return built;
+    }
   }
 }

@@ -55,11 +55,25 @@ public interface ConfigStore {
    */
   AutoCloseable watch(String environment, String namespace, String keyPrefix, long afterVersion, ChangeListener listener);
 
-  /** What {@link #watch} calls, on one thread at a time, in order. */
+  /** Whether the environment has a store yet; reads of one that has none find nothing and must not create it. */
+  boolean exists(String environment);
+
+  /**
+   * Streams every change of an environment, all namespaces and gray releases: the newest version of every key first
+   * (tombstones included), then {@link ChangeListener#caughtUp()}, then changes as they happen, in version order. A
+   * key removed outside the config center (by an operator's hand in the broker) is reported to {@link
+   * ChangeListener#removed}. Creates the environment's store if it has none.
+   */
+  AutoCloseable watchEnvironment(String environment, ChangeListener listener);
+
+  /** What {@link #watch} and {@link #watchEnvironment} call, on one thread at a time, in order. */
   interface ChangeListener {
     void onChange(Revision revision);
 
     void caughtUp();
+
+    /** The entry (or its gray release, when {@code gray}) no longer exists in the store, as of {@code version}. */
+    default void removed(EntryName name, boolean gray, long version) {}
   }
 
   /** The entry's newest version is not the expected one. */

@@ -214,20 +214,58 @@ public final class KvConfigStore implements ConfigStore {
                 : kv.watch(filters, watcher, afterVersion + 1, KeyValueWatchOption.INCLUDE_HISTORY));
   }
 
+  @Override
+  public boolean exists(String environment) {
+    return call(() -> existing(environment).isPresent());
+  }
+
+  @Override
+  public AutoCloseable watchEnvironment(String environment, ChangeListener listener) {
+    KeyValueWatcher watcher =
+        new KeyValueWatcher() {
+          @Override
+          public void watch(KeyValueEntry entry) {
+            Optional<Revision> revision = revision(environment, entry);
+            if (revision.isPresent()) {
+              listener.onChange(revision.get());
+            } else {
+              StoredName stored = StoredName.of(environment, entry.getKey());
+              listener.removed(stored.name(), stored.gray(), entry.getRevision());
+            }
+          }
+
+          @Override
+          public void endOfData() {
+            listener.caughtUp();
+          }
+        };
+    KeyValue kv = call(() -> ensured(environment));
+    return call(() -> kv.watchAll(watcher));
+  }
+
   /** A config-center version; NATS's own deletes and purges (by an operator's hand) read as absent. */
   private static Optional<Revision> revision(String environment, KeyValueEntry entry) {
     if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
       return Optional.empty();
     }
-    EntryName stored = EntryName.fromStoreKey(environment, entry.getKey());
-    boolean gray = stored.key().startsWith(GRAY);
+    StoredName stored = StoredName.of(environment, entry.getKey());
     return Optional.of(
         new Revision(
-            gray ? new EntryName(environment, stored.namespace(), stored.key().substring(GRAY.length())) : stored,
+            stored.name(),
             entry.getRevision(),
             entry.getCreated().toInstant(),
             StoredValueCodec.decode(entry.getValue()),
-            gray));
+            stored.gray()));
+  }
+
+  /** What a bucket key names: an entry, or the gray release of one. */
+  private record StoredName(EntryName name, boolean gray) {
+    static StoredName of(String environment, String storeKey) {
+      EntryName stored = EntryName.fromStoreKey(environment, storeKey);
+      return stored.key().startsWith(GRAY)
+          ? new StoredName(new EntryName(environment, stored.namespace(), stored.key().substring(GRAY.length())), true)
+          : new StoredName(stored, false);
+    }
   }
 
   private Optional<StreamState> streamState(String environment, boolean deletedDetails)

@@ -3,6 +3,7 @@ package io.marketprism.config.api;
 import static io.marketprism.config.ConfigCenterFixture.uniqueEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
@@ -10,6 +11,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.marketprism.config.ConfigCenterFixture;
+import io.marketprism.config.v1.BatchGetRequest;
+import io.marketprism.config.v1.BatchGetResponse;
 import io.marketprism.config.v1.ConfigServiceGrpc.ConfigServiceBlockingStub;
 import io.marketprism.config.v1.DeleteRequest;
 import io.marketprism.config.v1.Entry;
@@ -232,5 +235,54 @@ class EntriesApiTest {
         failure(() -> stub().put(put(uniqueEnvironment(), "big", "x".repeat(256 * 1024 + 1)).build()));
     assertThat(tooLarge.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(tooLarge.getStatus().getDescription()).contains("value", "262144");
+  }
+
+  @Test
+  void batchGetReturnsTheExistingEntriesInOrderAndNamesTheMissingOnes() {
+    String env = uniqueEnvironment();
+    long url = stub().put(put(env, "clickhouse.url", "jdbc:clickhouse://db:8123").build()).getVersion();
+    long size = stub().put(put(env, "batch-size", "500").build()).getVersion();
+    stub().put(put(env, "gone", "x").build());
+    stub().delete(DeleteRequest.newBuilder().setEnvironment(env).setNamespace("data-storage").setKey("gone").build());
+
+    BatchGetResponse batch =
+        stub()
+            .batchGet(
+                BatchGetRequest.newBuilder()
+                    .setEnvironment(env)
+                    .setNamespace("data-storage")
+                    .addAllKeys(List.of("batch-size", "gone", "clickhouse.url", "never"))
+                    .build());
+
+    assertThat(batch.getEntriesList()).extracting(Entry::getKey, Entry::getValue, Entry::getVersion)
+        .containsExactly(tuple("batch-size", "500", size), tuple("clickhouse.url", "jdbc:clickhouse://db:8123", url));
+    assertThat(batch.getMissingKeysList()).containsExactly("gone", "never");
+  }
+
+  @Test
+  void batchGetRefusesNoKeysTooManyRepeatedAndMalformedOnesNamingEach() throws Exception {
+    String env = uniqueEnvironment();
+    BatchGetRequest.Builder request = BatchGetRequest.newBuilder().setEnvironment(env).setNamespace("data-storage");
+
+    StatusRuntimeException none = failure(() -> stub().batchGet(request.build()));
+    assertThat(fields(none)).containsExactly("keys");
+
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i <= 100; i++) {
+      many.add("k" + i);
+    }
+    StatusRuntimeException tooMany = failure(() -> stub().batchGet(request.clone().addAllKeys(many).build()));
+    assertThat(tooMany.getStatus().getDescription()).contains("at most 100 keys (was 101)");
+
+    StatusRuntimeException bad =
+        failure(() -> stub().batchGet(request.clone().addAllKeys(List.of("ok", "a..b", "ok")).build()));
+    assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fields(bad)).containsExactly("keys[1]", "keys[2]");
+  }
+
+  private static List<String> fields(StatusRuntimeException failure) throws Exception {
+    return StatusProto.fromThrowable(failure).getDetails(0).unpack(BadRequest.class).getFieldViolationsList().stream()
+        .map(BadRequest.FieldViolation::getField)
+        .toList();
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.marketprism.config.ConfigCenterFixture;
+import io.marketprism.config.v1.BatchGetRequest;
 import io.marketprism.config.v1.Entry;
 import io.marketprism.config.v1.GetRequest;
 import io.marketprism.config.v1.HistoryRequest;
@@ -127,6 +128,10 @@ class SecretsApiTest {
       Entry forReader = center.asUser("bob", "reader").get(get(env, "api-key")).getEntry();
       assertThat(forReader.getValue()).isEmpty();
       assertThat(forReader.getValueMasked()).isTrue();
+      BatchGetRequest batch =
+          BatchGetRequest.newBuilder().setEnvironment(env).setNamespace("data-storage").addKeys("api-key").build();
+      assertThat(center.asUser("bob", "reader").batchGet(batch).getEntries(0).getValueMasked()).isTrue();
+      assertThat(center.asUser("root", "admin").batchGet(batch).getEntries(0).getValue()).isEqualTo(PASSWORD);
 
       StatusRuntimeException operatorWritingSecret =
           catchThrowableOfType(StatusRuntimeException.class, () -> center.asUser("olga", "operator").put(secret(env, "other", "x")));

@@ -8,7 +8,12 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.marketprism.client.config.ConfigClient;
 import io.marketprism.config.ConfigCenterFixture;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.marketprism.config.v1.ConfigServiceGrpc;
+import io.marketprism.config.v1.Entry;
+import io.marketprism.config.v1.EventType;
+import io.marketprism.config.v1.WatchEvent;
 import io.marketprism.config.v1.GetRequest;
 import io.marketprism.config.v1.GetResponse;
 import io.marketprism.config.v1.PutRequest;
@@ -20,11 +25,13 @@ import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +49,11 @@ import org.junit.jupiter.api.Test;
  *   <li>server {@code Get} calls/s and p50/p99 at 64 in flight against the same reads straight from the JetStream
  *       key-value bucket with jnats (64 threads), the engine under the service;
  *   <li>push fan-out: {@code bench.watchers} (10,000) Watch streams on one server, one put, the time until each has the
- *       change (p50/p99/max).
+ *       change (p50/p99/max), against a bare grpc-java server sending one prebuilt change to as many streams.
  * </ol>
+ *
+ * <p>Server Get is also measured against a bare grpc-java server answering a fixed entry (no interceptors): the
+ * client and both servers share this JVM and the machine's two cores, so that is the ceiling a Get could reach here.
  *
  * Not a surefire test (its name ends in Benchmark): {@code mvn -B -o -pl services/config-center test
  * -Dtest=ConfigCenterBenchmark -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.seconds=8] [-Dbench.watchers=10000]}.
@@ -70,12 +80,27 @@ class ConfigCenterBenchmark {
       }
       System.out.printf("machine: %d cores, load %.2f%n", Runtime.getRuntime().availableProcessors(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      BareConfigService bare = new BareConfigService(environment);
+      Server bareServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(bare).build().start();
+      ManagedChannel bareChannel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", bareServer.getPort()).usePlaintext().build();
       try {
         clientGet(channel, environment);
-        serverGet(channel, environment);
-        fanOut(center, environment);
+        serverGet(channel, bareChannel, environment);
+        double bareP99 = fanOut("bare gRPC", bareServer.getPort(), environment, bare::fire);
+        double ourP99 =
+            fanOut(
+                "config center",
+                center.service().grpcAddress().getPort(),
+                environment,
+                () ->
+                    center.blocking().put(PutRequest.newBuilder().setEnvironment(environment).setNamespace("bench")
+                        .setKey("fan.out").setValue("now").build()));
+        System.out.printf("ratio fan-out p99 config center / bare gRPC: %.2f (lower is better)%n", ourP99 / bareP99);
       } finally {
         channel.shutdownNow();
+        bareChannel.shutdownNow();
+        bareServer.shutdownNow();
       }
     }
   }
@@ -116,7 +141,11 @@ class ConfigCenterBenchmark {
     }
   }
 
-  private static void serverGet(ManagedChannel channel, String environment) throws Exception {
+  private static void serverGet(ManagedChannel channel, ManagedChannel bareChannel, String environment)
+      throws Exception {
+    ConfigServiceGrpc.ConfigServiceStub bareStub = ConfigServiceGrpc.newStub(bareChannel);
+    run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), (i, done) -> getCall(bareStub, environment, i, done));
+    Result bare = run(Duration.ofSeconds(SECONDS), (i, done) -> getCall(bareStub, environment, i, done));
     ConfigServiceGrpc.ConfigServiceStub stub = ConfigServiceGrpc.newStub(channel);
     Result warm = run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), (i, done) -> getCall(stub, environment, i, done));
     Result server = run(Duration.ofSeconds(SECONDS), (i, done) -> getCall(stub, environment, i, done));
@@ -140,7 +169,10 @@ class ConfigCenterBenchmark {
       }
     }
     print("server Get", server);
+    print("bare gRPC Get (ceiling)", bare);
     print("jnats KV get (floor)", raw);
+    System.out.printf("ratio server Get / bare gRPC Get (a fixed answer, no interceptors) at %d in flight: %.2f%n",
+        IN_FLIGHT, server.rate() / bare.rate());
     System.out.printf("ratio server Get / jnats KV get at %d in flight: %.2f (seed goal > 50,000 Get/s; warm-up %d errors)%n",
         IN_FLIGHT, server.rate() / raw.rate(), warm.errors());
   }
@@ -164,9 +196,11 @@ class ConfigCenterBenchmark {
         });
   }
 
-  /** Opens the watchers (on a few channels, as many clients would share connections), puts once, times delivery. */
-  private static void fanOut(ConfigCenterFixture center, String environment) throws Exception {
-    int port = center.service().grpcAddress().getPort();
+  /**
+   * Opens the watchers on the server at {@code port} (on a few channels, as many clients would share connections),
+   * runs {@code change} once, times delivery; returns the p99 in milliseconds.
+   */
+  private static double fanOut(String server, int port, String environment, Runnable change) throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
@@ -208,11 +242,10 @@ class ConfigCenterBenchmark {
       }
       boolean allOpen = caughtUp.await(10, TimeUnit.MINUTES);
       double openSeconds = (System.nanoTime() - openStart) / 1e9;
-      System.out.printf("fan-out: %d watchers open and caught up: %s in %.1f s (failed %d)%n",
-          WATCHERS, allOpen, openSeconds, failures.get());
+      System.out.printf("fan-out, %s: %d watchers open and caught up: %s in %.1f s (failed %d)%n",
+          server, WATCHERS, allOpen, openSeconds, failures.get());
       long put = System.nanoTime();
-      center.blocking().put(PutRequest.newBuilder().setEnvironment(environment).setNamespace("bench")
-          .setKey("fan.out").setValue("now").build());
+      change.run();
       boolean all = notified.await(2, TimeUnit.MINUTES);
       long[] millis = new long[WATCHERS];
       int n = 0;
@@ -224,13 +257,55 @@ class ConfigCenterBenchmark {
       }
       long[] sorted = Arrays.copyOf(millis, n);
       Arrays.sort(sorted);
-      System.out.printf("fan-out: one put reached %d of %d watchers (all: %s): p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-              + " (seed goal p99 < 100 ms, aim < 50 ms)%n", n, WATCHERS, all,
-          n == 0 ? 0 : sorted[n / 2] / 1e6, n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6,
-          n == 0 ? 0 : sorted[n - 1] / 1e6);
+      double p99 = n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6;
+      System.out.printf("fan-out, %s: one change reached %d of %d watchers (all: %s): p50 %.1f ms, p99 %.1f ms,"
+              + " max %.1f ms (seed goal p99 < 100 ms, aim < 50 ms)%n", server, n, WATCHERS, all,
+          n == 0 ? 0 : sorted[n / 2] / 1e6, p99, n == 0 ? 0 : sorted[n - 1] / 1e6);
+      return p99;
     } finally {
       context.cancel(null);
       channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  /**
+   * The engine alone: a grpc-java server with no interceptors that answers Get with one fixed entry and, on {@link
+   * #fire}, sends one prebuilt change to every open Watch — what the config center's figures are measured against.
+   */
+  private static final class BareConfigService extends ConfigServiceGrpc.ConfigServiceImplBase {
+    private final GetResponse answer;
+    private final WatchResponse change;
+    private final List<StreamObserver<WatchResponse>> watchers = new CopyOnWriteArrayList<>();
+
+    BareConfigService(String environment) {
+      Entry entry = Entry.newBuilder().setEnvironment(environment).setNamespace("bench").setKey("key-1")
+          .setValue("value-1").setVersion(1).build();
+      answer = GetResponse.newBuilder().setEntry(entry).build();
+      change = WatchResponse.newBuilder()
+          .addEvents(WatchEvent.newBuilder().setType(EventType.EVENT_TYPE_PUT).setEntry(entry.toBuilder().setKey("fan.out")))
+          .build();
+    }
+
+    @Override
+    public void get(GetRequest request, StreamObserver<GetResponse> response) {
+      response.onNext(answer);
+      response.onCompleted();
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
+      watchers.add(response);
+      response.onNext(WatchResponse.newBuilder().setSnapshotComplete(true).build());
+    }
+
+    void fire() {
+      for (StreamObserver<WatchResponse> watcher : watchers) {
+        try {
+          watcher.onNext(change);
+        } catch (RuntimeException gone) {
+          watchers.remove(watcher);
+        }
+      }
     }
   }
 
