@@ -1,9 +1,10 @@
 // Market: exchange + symbol, live trades tape, best bid/ask, depth, candles, and replay of a past range.
-import { follow, get, call } from '../api.js';
+import { follow, get, call, stream } from '../api.js';
 import { h, replace } from '../dom.js';
-import { clockOfNs } from '../format.js';
+import { clockOfNs, nsOfMillis } from '../format.js';
 import { may } from '../session.js';
-import { OrderBook, renderDepth } from '../market/book.js';
+import { renderDepth } from '../market/book.js';
+import { OrderBook } from '../market/orderbook.js';
 import { CandleChart, INTERVALS } from '../market/candles.js';
 import { replay } from '../market/replay.js';
 import { Tape } from '../market/tape.js';
@@ -64,7 +65,13 @@ export function marketPage(root, ui) {
   const tape = new Tape(tapeBody);
   const replayTape = new Tape(replayBody, 30);
   const chart = new CandleChart(chartBox);
-  const book = new OrderBook();
+  let bookNote = '';
+  const book = new OrderBook((reason) => {
+    bookNote = `re-syncing the book (${reason})`;
+    drawDepth();
+    scheduleBookSync();
+  });
+  let bookSync = { generation: 0, timer: null, delayMs: 1000, controller: null };
   let stopLive = () => {};
   let replayController = null;
   let depthScheduled = false;
@@ -73,8 +80,60 @@ export function marketPage(root, ui) {
   const drawDepth = () => {
     if (depthScheduled) return;
     depthScheduled = true;
-    setTimeout(() => { depthScheduled = false; renderDepth(depthBody, book, DEPTH_LEVELS); }, 200);
+    setTimeout(() => { depthScheduled = false; renderDepth(depthBody, book, DEPTH_LEVELS, bookNote); }, 200);
   };
+
+  // After a gap, try again later and later (storage may have a hole too); a live book snapshot syncs it meanwhile.
+  function scheduleBookSync() {
+    if (bookSync.timer) return;
+    const generation = bookSync.generation;
+    bookSync.timer = setTimeout(() => {
+      bookSync.timer = null;
+      if (generation === bookSync.generation) syncBook(generation);
+    }, bookSync.delayMs);
+    bookSync.delayMs = Math.min(30000, bookSync.delayMs * 2);
+  }
+
+  // The book starts from storage's latest snapshot and the stored deltas after it; the live deltas that arrive
+  // meanwhile wait in the book and follow once the stored ones have been applied in sequence.
+  async function syncBook(generation) {
+    const path = `${exchange.value}/${encodeURIComponent(symbol.value)}`;
+    let response;
+    try {
+      response = await get(`/v1/books/${path}/snapshot`, { what: 'order book' });
+    } catch (e) {
+      if (e.status !== 404) ui.warn(e.message);
+      bookNote = 'waiting for a book snapshot';
+      drawDepth();
+      return;
+    }
+    if (generation !== bookSync.generation || !response.snapshot) return;
+    const snapshot = response.snapshot;
+    book.applySnapshot(snapshot, { catchingUp: true });
+    const takenNs = BigInt(snapshot.exchange_time_ns || '0') > 0n ? snapshot.exchange_time_ns : snapshot.receive_time_ns;
+    // from a little before the snapshot: deltas it already holds are skipped by sequence
+    const fromNs = BigInt(takenNs || '0') - 5000000000n;
+    bookSync.controller = new AbortController();
+    try {
+      await stream(`/v1/events/${path}:replay`,
+        { start_time_ns: String(fromNs > 0n ? fromNs : 0n), end_time_ns: nsOfMillis(Date.now()), data_types: 'DATA_TYPE_BOOK_DELTA' },
+        (message) => {
+          if (generation !== bookSync.generation) return;
+          for (const event of message.events || []) if (event.book_delta) book.applyDelta(event.book_delta, { stored: true });
+        },
+        { what: 'order book catch-up', signal: bookSync.controller.signal });
+    } catch (e) {
+      if (generation === bookSync.generation) ui.warn(e.message);
+      return;
+    }
+    if (generation !== bookSync.generation) return;
+    if (book.catchingUp) book.finishCatchUp();
+    if (book.synced) {
+      bookNote = '';
+      bookSync.delayMs = 1000;
+    }
+    drawDepth();
+  }
 
   async function loadSymbols() {
     const name = exchange.value;
@@ -97,7 +156,11 @@ export function marketPage(root, ui) {
   async function showSymbol() {
     stopLive();
     tape.clear();
-    book.applySnapshot({});
+    book.reset();
+    if (bookSync.timer) clearTimeout(bookSync.timer);
+    if (bookSync.controller) bookSync.controller.abort();
+    bookSync = { generation: bookSync.generation + 1, timer: null, delayMs: 1000, controller: null };
+    bookNote = '';
     bid.textContent = ask.textContent = '—';
     replace(depthBody);
     const ex = exchange.value;
@@ -106,22 +169,21 @@ export function marketPage(root, ui) {
     if (!sym) return;
     const path = `${ex}/${encodeURIComponent(sym)}`;
     chart.load(ex, sym, interval.value).catch((e) => ui.warn(e.message));
-    get(`/v1/books/${path}/snapshot`, { what: 'order book' })
-      .then((response) => { if (response.snapshot) { book.applySnapshot(response.snapshot); drawDepth(); } })
-      .catch((e) => { if (e.status !== 404) ui.warn(e.message); });
     stopLive = follow(`/v1/events/${path}:follow`, { data_types: LIVE_TYPES }, (message) => {
       status.textContent = 'live';
       status.className = 'pill ok';
       const trades = [];
       for (const event of message.events || []) {
         if (event.trade) trades.push(event.trade);
-        else if (event.book_snapshot) { book.applySnapshot(event.book_snapshot); drawDepth(); }
+        else if (event.book_snapshot) { book.applySnapshot(event.book_snapshot); bookNote = ''; drawDepth(); }
         else if (event.book_delta) { book.applyDelta(event.book_delta); drawDepth(); }
         else if (event.ticker) showTicker(event.ticker);
       }
       if (trades.length) { tape.push(trades); chart.addTrades(trades); }
     }, {
       what: 'live events',
+      // the book is started once the live stream is open, so that no delta falls between the two
+      onOpen: () => { if (!book.synced && !book.catchingUp) syncBook(bookSync.generation); },
       onError: (e) => { status.textContent = 'disconnected'; status.className = 'pill bad'; ui.warn(e.message); },
     });
   }
@@ -173,6 +235,9 @@ export function marketPage(root, ui) {
   loadSymbols().then(showSymbol).catch((e) => ui.warn(e.message));
   return () => {
     stopLive();
+    bookSync.generation++;
+    if (bookSync.timer) clearTimeout(bookSync.timer);
+    if (bookSync.controller) bookSync.controller.abort();
     if (replayController) replayController.abort();
     chart.dispose();
   };

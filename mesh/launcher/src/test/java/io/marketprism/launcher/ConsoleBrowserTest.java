@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -76,6 +77,7 @@ class ConsoleBrowserTest {
     await().atMost(LIVE).until(() -> browser.number(By.id("depth"), "data-levels") > 0);
     assertThat(browser.all(By.cssSelector("#depth tr.bid"))).isNotEmpty();
     assertThat(browser.all(By.cssSelector("#depth tr.ask"))).isNotEmpty();
+    assertDepthNeverCrossed();
     await().atMost(LIVE).until(() -> !browser.driver().findElement(By.id("best-bid")).getText().equals("—"));
     assertThat(browser.driver().findElement(By.id("tape")).isDisplayed()).isTrue();
     browser.screenshot("market");
@@ -90,6 +92,32 @@ class ConsoleBrowserTest {
             .longValue();
     assertThat(overflow).as("horizontal overflow at phone width, px").isLessThanOrEqualTo(0);
     browser.screenshot("market-phone");
+  }
+
+  /**
+   * Looks at the depth table twenty times over a few seconds of live deltas: whenever it shows both sides, the best
+   * bid is below the best ask (a book that missed a delta shows "re-syncing" instead of stale levels).
+   */
+  private void assertDepthNeverCrossed() throws InterruptedException {
+    int looked = 0;
+    for (int look = 0; look < 20; look++) {
+      // both prices read in one script, so a redraw cannot fall between them
+      Object prices =
+          browser
+              .driver()
+              .executeScript(
+                  "const bid = document.querySelector('#depth tr.bid td');"
+                      + "const asks = document.querySelectorAll('#depth tr.ask td:first-child');"
+                      + "return bid && asks.length ? [bid.textContent, asks[asks.length - 1].textContent] : null;");
+      if (prices instanceof List<?> pair) {
+        looked++;
+        assertThat(new BigDecimal(pair.get(0).toString()))
+            .as("best bid below best ask (bid %s, ask %s)", pair.get(0), pair.get(1))
+            .isLessThan(new BigDecimal(pair.get(1).toString()));
+      }
+      Thread.sleep(250); // sampling a live view, not waiting for a state
+    }
+    assertThat(looked).as("looks at a two-sided depth table").isPositive();
   }
 
   @Test
