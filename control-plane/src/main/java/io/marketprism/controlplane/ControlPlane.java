@@ -69,38 +69,38 @@ public final class ControlPlane implements AutoCloseable {
    * @param envoy what Envoy sidecars and gateways get beyond the registry and the policy
    */
   public record Settings(
-      String natsUrl, String bucket, Optional<Path> policyFile, Duration policyPoll, HealthCheckSettings health,
+      String natsUrl, String bucket, int registryReplicas, Optional<Path> policyFile, Duration policyPoll, HealthCheckSettings health,
       Duration reapInterval, Duration snapshotDebounce, Clock clock, EnvoySettings envoy) {
 
     public static Settings defaults(String natsUrl) {
-      return new Settings(natsUrl, "mesh-registry", Optional.empty(), Duration.ofSeconds(2),
+      return new Settings(natsUrl, "mesh-registry", 1, Optional.empty(), Duration.ofSeconds(2),
           new HealthCheckSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3),
           Duration.ofSeconds(1), Duration.ofMillis(20), Clock.systemUTC(), EnvoySettings.defaults());
     }
 
     public Settings withEnvoy(EnvoySettings envoy) {
       return new Settings(
-          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
+          natsUrl, bucket, registryReplicas, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withBucket(String bucket) {
       return new Settings(
-          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
+          natsUrl, bucket, registryReplicas, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withPolicyFile(Path file) {
       return new Settings(
-          natsUrl, bucket, Optional.of(file), policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
+          natsUrl, bucket, registryReplicas, Optional.of(file), policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withHealth(HealthCheckSettings health) {
       return new Settings(
-          natsUrl, bucket, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
+          natsUrl, bucket, registryReplicas, policyFile, policyPoll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
 
     public Settings withPolicyPoll(Duration poll) {
       return new Settings(
-          natsUrl, bucket, policyFile, poll, health, reapInterval, snapshotDebounce, clock, envoy);
+          natsUrl, bucket, registryReplicas, policyFile, poll, health, reapInterval, snapshotDebounce, clock, envoy);
     }
   }
 
@@ -146,7 +146,7 @@ public final class ControlPlane implements AutoCloseable {
         })
         .build());
     closeInReverse.add(nats::close);
-    RegistryStore store = NatsRegistryStore.open(nats, settings.bucket());
+    RegistryStore store = NatsRegistryStore.open(nats, settings.bucket(), settings.registryReplicas());
     view = RegistryView.watching(store);
     closeInReverse.add(view);
     if (!view.awaitSynced(Duration.ofSeconds(30))) {

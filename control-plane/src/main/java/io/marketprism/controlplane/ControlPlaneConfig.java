@@ -2,6 +2,7 @@ package io.marketprism.controlplane;
 
 import io.marketprism.kit.config.ServiceConfig;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -26,7 +27,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *   host: 127.0.0.1
  *   port: 7190               # 0 = an ephemeral port
  * nats:
- *   url: nats://127.0.0.1:4222
+ *   url: nats://127.0.0.1:4222    # a cluster: every member's URL, comma-separated
+ *   streams: {replicas: 1}        # copies of the registry bucket when it is created (3 on a 3-member cluster)
  * registry:
  *   bucket: mesh-registry    # every replica of one mesh uses the same bucket
  *   reap-interval: 1s        # how often expired leases and finished drains are removed
@@ -133,8 +135,28 @@ public class ControlPlaneConfig extends ServiceConfig {
     @Pattern(regexp = "(nats|tls)://\\S+", message = "must be a nats:// or tls:// URL")
     private String url = "nats://127.0.0.1:4222";
 
+    @Valid @NotNull private Streams streams = new Streams();
+
     public String url() {
       return url;
+    }
+
+    public Streams streams() {
+      return streams;
+    }
+  }
+
+  /**
+   * Copies of the buckets it creates (the registry), as every service's {@code nats.streams.replicas}: one per member
+   * of a NATS cluster, at most three ({@code up --nats-cluster} sets it).
+   */
+  public static class Streams {
+    @Min(1)
+    @Max(5)
+    private int replicas = 1;
+
+    public int replicas() {
+      return replicas;
     }
   }
 

@@ -36,6 +36,7 @@ public final class ControlPlaneService extends MarketPrismService<ControlPlaneCo
     ControlPlane.Settings settings = new ControlPlane.Settings(
         config.nats().url(),
         config.registry().bucket(),
+        config.nats().streams().replicas(),
         config.policy().file().isBlank() ? Optional.empty() : Optional.of(Path.of(config.policy().file())),
         config.policy().pollInterval(),
         new HealthCheckSettings(config.healthCheck().interval(), config.healthCheck().timeout(),

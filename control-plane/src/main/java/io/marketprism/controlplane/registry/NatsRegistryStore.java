@@ -34,8 +34,16 @@ public final class NatsRegistryStore implements RegistryStore {
     this.kv = kv;
   }
 
-  /** Opens (creating if needed) the bucket {@code bucket} on {@code connection}. */
+  /** Opens (creating if needed, with one replica) the bucket {@code bucket} on {@code connection}. */
   public static NatsRegistryStore open(Connection connection, String bucket) throws StoreException {
+    return open(connection, bucket, 1);
+  }
+
+  /**
+   * Opens the bucket {@code bucket} on {@code connection}, creating it with {@code replicas} copies (one per cluster
+   * member, at most JetStream's five) if it does not exist; an existing bucket keeps its own.
+   */
+  public static NatsRegistryStore open(Connection connection, String bucket, int replicas) throws StoreException {
     try {
       KeyValueManagement management = connection.keyValueManagement();
       if (!management.getBucketNames().contains(bucket)) {
@@ -46,6 +54,7 @@ public final class NatsRegistryStore implements RegistryStore {
                   .description("MarketPrism mesh registry: one entry per service instance")
                   .maxHistoryPerKey(1)
                   .storageType(StorageType.File)
+                  .replicas(replicas)
                   .build());
         } catch (JetStreamApiException e) {
           // another replica created it between our check and our create
