@@ -21,8 +21,9 @@ import java.util.Map;
  *       (see {@link AlwaysRecordSpanProcessor}).
  *   <li>{@code otel.metrics.exporter} and {@code otel.logs.exporter}: {@code none}; metrics are scraped by
  *       Prometheus and logs go to stdout as JSON.
- *   <li>{@code otel.exporter.otlp.protocol}: {@code http/protobuf}, because the exporter sends through the JDK's
- *       HttpClient (no OkHttp, no Kotlin on the class path), which speaks OTLP/HTTP only (port 4318).
+ *   <li>{@code otel.exporter.otlp.protocol}: {@code http/protobuf} (port 4318), sent through the JDK's HttpClient (no
+ *       OkHttp, no Kotlin on the class path), so that the deployments' endpoints keep working. {@code grpc} (port 4317)
+ *       is sent over grpc-java by {@link io.marketprism.observability.otlp.GrpcJavaSenderProvider}.
  * </ul>
  *
  * <p>The resource's {@code service.name} is always the service's own name, whatever {@code OTEL_SERVICE_NAME} says,

@@ -22,8 +22,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.marketprism.kit.config.MeshConfig;
 import io.marketprism.kit.client.XdsChannelFactory;
-import io.marketprism.kit.config.ServiceConfig;
-import io.marketprism.kit.mesh.MeshBootstrap;
 import io.marketprism.launcher.LauncherConfig.ServiceSettings;
 import io.marketprism.registry.v1.Instance;
 import io.marketprism.registry.v1.InstanceState;
@@ -60,8 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
  * xds:///} with mTLS, refuse plaintext, and keep answering while their certificates rotate; without
  * it they serve plaintext on their direct addresses and register nowhere.
  *
- * <p>The operator's xDS bootstrap is the process's (grpc-java reads one per JVM): this is the only
- * test class of the module that dials {@code xds:///}.
+ * <p>The operator's xDS bootstrap is the process's (grpc-java reads one per JVM): the module's test
+ * classes each run in a JVM of their own (surefire {@code reuseForks=false}).
  */
 @WithNats
 class MeshModeTest {
@@ -125,7 +123,7 @@ class MeshModeTest {
               "--out",
               operator.toString());
       assertThat(issued.exitCode()).as(issued.err()).isZero();
-      installOperatorBootstrap(address(config, "control-plane"), operator);
+      OperatorBootstrap.install(address(config, "control-plane"), operator);
 
       for (String service : MESH_SERVICES) {
         ManagedChannel mesh = new XdsChannelFactory(new MeshConfig()).create(service);
@@ -273,26 +271,6 @@ class MeshModeTest {
             .getInstancesList();
     return instances.size() == 1
         && instances.get(0).getState() == InstanceState.INSTANCE_STATE_SERVING;
-  }
-
-  /**
-   * The operator's identity for every {@code xds:///} channel of this JVM, as a tool would set it.
-   */
-  private static void installOperatorBootstrap(String controlPlane, Path certificateDirectory) {
-    ServiceConfig operator =
-        io.marketprism.kit.config.ConfigLoader.load(
-            ServiceConfig.class,
-            null,
-            Map.of(
-                "MARKETPRISM_MESH_ENABLED",
-                "true",
-                "MARKETPRISM_MESH_CONTROL_PLANE",
-                controlPlane,
-                "MARKETPRISM_MESH_CONTROL_PLANE_TLS",
-                "true",
-                "MARKETPRISM_MESH_CERT_DIR",
-                certificateDirectory.toString()));
-    MeshBootstrap.install("operator-tester", operator.mesh());
   }
 
   private static ManagedChannel plaintext(String address) {

@@ -1,8 +1,14 @@
 package io.marketprism.launcher;
 
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -12,7 +18,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,12 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
 
 /**
- * An OTLP trace receiver for tests, on loopback: accepts {@code POST /v1/traces} (OTLP/HTTP with protobuf bodies, what
- * the services' exporter sends) decoded with the {@code opentelemetry-proto} messages, and keeps every span with the
- * {@code service.name} of the process that sent it.
+ * An OTLP/gRPC trace receiver for tests, on loopback, as Jaeger's or a collector's port 4317: serves
+ * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} with the {@code opentelemetry-proto} messages
+ * (the method declared by hand: the artifact ships messages, not stubs), and keeps every span with the
+ * {@code service.name} of the process that sent it. Services export to it with {@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}.
  */
 final class OtlpReceiver implements AutoCloseable {
 
@@ -39,27 +44,40 @@ final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  private static final String SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService";
+
+  private static final MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> EXPORT =
+      MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Export"))
+          .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+          .build();
+
   private static final HexFormat HEX = HexFormat.of();
 
-  private final HttpServer server;
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private Server server;
 
-  private OtlpReceiver(HttpServer server) {
-    this.server = server;
-  }
+  private OtlpReceiver() {}
 
   /** Listens on a free loopback port. */
   static OtlpReceiver start() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    OtlpReceiver receiver = new OtlpReceiver(server);
-    server.createContext("/v1/traces", receiver::export);
-    server.start();
+    OtlpReceiver receiver = new OtlpReceiver();
+    ServerServiceDefinition traces = ServerServiceDefinition.builder(SERVICE)
+        .addMethod(EXPORT, ServerCalls.asyncUnaryCall(receiver::export))
+        .build();
+    receiver.server = NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create())
+        .addService(traces)
+        .build()
+        .start();
     return receiver;
   }
 
-  /** The value for {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
+  /** The value for {@code OTEL_EXPORTER_OTLP_ENDPOINT}, with {@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}. */
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + server.getPort();
   }
 
   /** Every span received so far. */
@@ -67,32 +85,17 @@ final class OtlpReceiver implements AutoCloseable {
     return List.copyOf(spans);
   }
 
-  private void export(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      InputStream body = exchange.getRequestBody();
-      if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-        body = new GZIPInputStream(body);
-      }
-      ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
-      for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-        String service = attributes(resourceSpans.getResource()).getOrDefault("service.name", "");
-        for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-          for (Span span : scopeSpans.getSpansList()) {
-            spans.add(received(service, span));
-          }
+  private void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
+    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+      String service = attributes(resourceSpans.getResource()).getOrDefault("service.name", "");
+      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+        for (Span span : scopeSpans.getSpansList()) {
+          spans.add(received(service, span));
         }
       }
-      byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-      exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
-      if (answer.length > 0) {
-        exchange.getResponseBody().write(answer);
-      }
     }
+    responses.onNext(ExportTraceServiceResponse.getDefaultInstance());
+    responses.onCompleted();
   }
 
   private static ReceivedSpan received(String service, Span span) {
@@ -128,6 +131,6 @@ final class OtlpReceiver implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.shutdownNow();
   }
 }

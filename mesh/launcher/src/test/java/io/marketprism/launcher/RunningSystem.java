@@ -60,14 +60,23 @@ final class RunningSystem implements AutoCloseable {
    * broker and config center are not run: the gateway answers their routes UNAVAILABLE, which the console shows in words. Extra environment variables per service name; fails the test if up fails.
    */
   static RunningSystem up(Path directory, Map<String, Map<String, String>> environment) throws IOException {
-    Path workspace = directory.resolve("workspace");
     List<String> services =
         List.of("control-plane", "exchange-simulator", "data-storage", "market-data-collector", "api-gateway");
+    return up(directory, "mesh: {enabled: false}\n", services, environment);
+  }
+
+  /**
+   * {@code services} started by {@code up --detach} with {@code settings} (top-level marketprism.yaml lines such as
+   * {@code mesh:}) before the free-port NATS, ClickHouse and services blocks. Every JVM runs on C1 only: each reaches
+   * readiness on less CPU, which is what a shared machine runs short of.
+   */
+  static RunningSystem up(Path directory, String settings, List<String> services,
+      Map<String, Map<String, String>> environment) throws IOException {
+    Path workspace = directory.resolve("workspace");
     Path config =
         Files.writeString(
             directory.resolve("marketprism.yaml"),
-            // C1 only: each JVM reaches readiness on less CPU, which is what a shared machine runs short of
-            "mesh: {enabled: false}\njvm-options: [-Xmx256m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]\n"
+            settings + "jvm-options: [-Xmx256m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]\n"
                 + FreePortServices.config(services, environment));
     CommandRun up = CommandRun.run(workspace, config, "up", "--detach");
     if (up.exitCode() != 0) {
@@ -88,6 +97,16 @@ final class RunningSystem implements AutoCloseable {
     assertThat(gateway).as("the gateway's HTTP address in status --json").isNotNull();
     int feedPort = new YAMLMapper().readTree(config.toFile()).at("/services/exchange-simulator/feed-port").asInt();
     return new RunningSystem(workspace, config, gateway, "http://127.0.0.1:" + feedPort, owned);
+  }
+
+  /** The workspace {@code up} was given. */
+  Path workspace() {
+    return workspace;
+  }
+
+  /** The marketprism.yaml {@code up} was given. */
+  Path config() {
+    return config;
   }
 
   /** The gateway's base URL, where the console is served. */
@@ -112,6 +131,21 @@ final class RunningSystem implements AutoCloseable {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** A REST call through the gateway with a JSON body ({@code POST}, {@code PUT}); fails the test unless it is 200. */
+  JsonNode send(String method, String path, String token, String json) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(gatewayUrl + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
 

@@ -30,7 +30,7 @@ import io.marketprism.testkit.WithNats;
 import io.nats.client.Connection;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One trace across the system, as Jaeger would receive it: storage and the gateway run on real NATS and ClickHouse,
  * each with the SDK a service builds from its configuration ({@code Telemetry.fromEnvironment}: autoconfigure, the
- * OTLP/HTTP exporter pointed at an {@link OtlpReceiver} in this JVM by {@code otel.exporter.otlp.endpoint}, the system
+ * OTLP exporter over gRPC ({@code otel.exporter.otlp.protocol=grpc}) pointed at an {@link OtlpReceiver} in this JVM by {@code otel.exporter.otlp.endpoint}, the system
  * property twin of {@code OTEL_EXPORTER_OTLP_ENDPOINT}). Checks that a REST request through the gateway is one trace
  * with spans from the gateway, storage and the ClickHouse query, each the child of the one before; and that a traced
  * trade's normalize, publish, consume and ClickHouse insert are one trace across NATS.
@@ -112,6 +112,7 @@ class TracingEndToEndTest {
     Map<String, String> otel = Map.of(
         "otel.traces.exporter", "otlp",
         "otel.exporter.otlp.endpoint", receiver.endpoint(),
+        "otel.exporter.otlp.protocol", "grpc",
         // export every 200 ms rather than every 5 s, so the test waits for spans briefly
         "otel.bsp.schedule.delay", "200");
     otel.forEach(System::setProperty);
@@ -233,7 +234,7 @@ class TracingEndToEndTest {
         .setTracerProvider(SdkTracerProvider.builder()
             .setResource(resource)
             .addSpanProcessor(SimpleSpanProcessor.create(
-                OtlpHttpSpanExporter.builder().setEndpoint(receiver.endpoint() + "/v1/traces").build()))
+                OtlpGrpcSpanExporter.builder().setEndpoint(receiver.endpoint()).build()))
             .build())
         .build()) {
       NatsConfig natsConfig = new NatsConfig().withUrl(nats.url());
