@@ -189,4 +189,29 @@ class AlertNotificationsTest {
       assertThat(webhook.accepted()).hasSize(1);
     }
   }
+
+  @Test
+  void groupIntervalHoldsASiblingUntilTheGroupsNextNotification(NatsServer nats) throws Exception {
+    try (MonitoringFixture monitoring = MonitoringFixture.start(nats, bucket, Map.of(
+        "MARKETPRISM_SCRAPE_STATIC_TARGETS_QUEUES", exporter.address(),
+        "MARKETPRISM_NOTIFICATIONS_WEBHOOKS", webhook.url(),
+        "MARKETPRISM_NOTIFICATIONS_SUBJECT", subject,
+        "MARKETPRISM_NOTIFICATIONS_GROUP_INTERVAL", "15s"))) {
+      monitoring.stub.createAlertRule(CreateAlertRuleRequest.newBuilder()
+          .setRule(Rules.above("queues-interval", "test_queue_depth", 3, 0)).build());
+      // a new group with no group_wait: notified at once
+      await().atMost(Duration.ofSeconds(15)).until(() -> webhook.accepted().size() == 1);
+      // the group was notified on the evaluation that fired its first alert
+      long firstNotifiedMillis = Timestamps.toMillis(monitoring.alerts("queues-interval").get(0).getFiringSince());
+      exporter.expose("test_queue_depth{queue=\"orders\"} 5\ntest_queue_depth{queue=\"fills\"} 7\n");
+      await().atMost(Duration.ofSeconds(15)).until(() -> monitoring.alerts("queues-interval").stream()
+          .filter(a -> a.getState() == AlertState.ALERT_STATE_FIRING).count() == 2);
+      assertThat(webhook.accepted()).as("the sibling waits for the group's interval").hasSize(1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> webhook.accepted().size() == 2);
+      assertThat(System.currentTimeMillis() - firstNotifiedMillis).isGreaterThanOrEqualTo(15_000);
+      List<String> queues = new ArrayList<>();
+      webhook.accepted().get(1).path("alerts").forEach(alert -> queues.add(alert.path("labels").path("queue").asText()));
+      assertThat(queues).containsExactlyInAnyOrder("orders", "fills");
+    }
+  }
 }
