@@ -43,8 +43,9 @@ final class SchedulerStatuses {
   }
 
   SchedulerStatus now() {
-    SchedulerStatus.Builder status = pause.get().map(SchedulerStatus::toBuilder)
-        .orElseGet(SchedulerStatus::newBuilder).setPaused(pause.get().isPresent());
+    Optional<SchedulerStatus> paused = pause.get();
+    SchedulerStatus.Builder status = paused.map(SchedulerStatus::toBuilder).orElseGet(SchedulerStatus::newBuilder)
+        .setPaused(paused.isPresent());
     lease.holder().ifPresent(holder -> status.setLeaderInstance(holder.instance())
         .setLeaderLeaseExpireTime(Timestamps.fromMillis(holder.expiryMillis())));
     Instant now = clock.instant();
