@@ -92,8 +92,8 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   /** Written on the timer thread; read by workers about to fire. */
   private volatile boolean paused;
 
-  public Dispatcher(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals,
-      SchedulerPause pause, TaskCompiler compiler, RunExecutor executor, LeaderLease lease, ScheduledExecutorService timer,
+  public Dispatcher(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals, SchedulerPause pause,
+      TaskCompiler compiler, RunExecutor executor, LeaderLease lease, ScheduledExecutorService timer,
       ExecutorService workers, Clock clock, Duration orphanWindow) {
     this.tasks = tasks;
     this.runs = runs;
