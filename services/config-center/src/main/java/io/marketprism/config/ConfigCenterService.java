@@ -1,11 +1,11 @@
 package io.marketprism.config;
 
+import io.marketprism.kit.api.CallerInterceptor;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
 import io.marketprism.config.access.AccessPolicy;
 import io.marketprism.config.access.AccessRule;
 import io.marketprism.config.access.Action;
-import io.marketprism.config.access.CallerInterceptor;
 import io.marketprism.config.api.ConfigApi;
 import io.marketprism.config.api.OpenWatches;
 import io.marketprism.config.domain.ConfigEntries;

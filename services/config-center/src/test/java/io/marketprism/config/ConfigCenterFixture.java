@@ -1,11 +1,11 @@
 package io.marketprism.config;
 
+import io.marketprism.kit.api.CallerInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import io.marketprism.config.access.CallerInterceptor;
 import io.marketprism.config.v1.ConfigServiceGrpc;
 import io.marketprism.kit.RunningService;
 import io.marketprism.kit.ServiceKit;

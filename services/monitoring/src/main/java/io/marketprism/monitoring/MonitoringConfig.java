@@ -20,9 +20,10 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * store: {bucket: monitoring}
  * scrape: {interval: 15s, timeout: 5s, stale-after: 5m, samples-per-series: 256, static-targets: {}}
  * feeds: {enabled: true, interval: 5s, collector: market-data-collector}
+ * consumers: {enabled: true, interval: 15s}
  * rules: {file: "", tick: 1s}
  * notifications: {webhooks: [], group-by: [alertname], subject: sys.alerts, external-url: http://127.0.0.1:8080,
- *          initial-backoff: 500ms, max-backoff: 1m, timeout: 5s}
+ *          initial-backoff: 500ms, max-backoff: 1m, timeout: 5s, group-wait: 0s, group-interval: 0s}
  * }</pre>
  */
 public class MonitoringConfig extends ServiceConfig {
@@ -31,6 +32,7 @@ public class MonitoringConfig extends ServiceConfig {
   @Valid @NotNull private Store store = new Store();
   @Valid @NotNull private Scrape scrape = new Scrape();
   @Valid @NotNull private Feeds feeds = new Feeds();
+  @Valid @NotNull private Consumers consumers = new Consumers();
   @Valid @NotNull private Rules rules = new Rules();
   @Valid @NotNull private Notifications notifications = new Notifications();
 
@@ -56,6 +58,10 @@ public class MonitoringConfig extends ServiceConfig {
 
   public Rules rules() {
     return rules;
+  }
+
+  public Consumers consumers() {
+    return consumers;
   }
 
   public Notifications notifications() {
@@ -148,6 +154,23 @@ public class MonitoringConfig extends ServiceConfig {
     }
   }
 
+  /** Consumer lag: every JetStream consumer's pending and ack-pending counts, read from the broker. */
+  public static class Consumers {
+    private boolean enabled = true;
+
+    @NotNull
+    @DurationMin(millis = 100)
+    private Duration interval = Duration.ofSeconds(15);
+
+    public boolean enabled() {
+      return enabled;
+    }
+
+    public Duration interval() {
+      return interval;
+    }
+  }
+
   /** Alert rules: a YAML file of rules installed at start, and the evaluation loop. */
   public static class Rules {
     /** YAML file with a list {@code rules:} of AlertRule (the API's fields, snake or camel case); blank = none. */
@@ -192,6 +215,26 @@ public class MonitoringConfig extends ServiceConfig {
     @NotNull
     @DurationMin(millis = 1)
     private Duration timeout = Duration.ofSeconds(5);
+
+    /** How long a new group's first notification waits to gather its siblings (Alertmanager's group_wait). */
+    @NotNull
+    @DurationMin(millis = 0)
+    @DurationMax(hours = 1)
+    private Duration groupWait = Duration.ZERO;
+
+    /** The least time between two notifications of one group (Alertmanager's group_interval). */
+    @NotNull
+    @DurationMin(millis = 0)
+    @DurationMax(hours = 24)
+    private Duration groupInterval = Duration.ZERO;
+
+    public Duration groupWait() {
+      return groupWait;
+    }
+
+    public Duration groupInterval() {
+      return groupInterval;
+    }
 
     public List<String> webhooks() {
       return webhooks;

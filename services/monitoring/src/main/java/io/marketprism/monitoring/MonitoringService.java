@@ -20,6 +20,7 @@ import io.marketprism.monitoring.rules.AlertRules;
 import io.marketprism.monitoring.rules.RulesFile;
 import io.marketprism.monitoring.scrape.MetricsScraper;
 import io.marketprism.monitoring.series.SeriesStore;
+import io.marketprism.monitoring.signals.ConsumerLag;
 import io.marketprism.monitoring.signals.ExportedSignals;
 import io.marketprism.monitoring.signals.FeedStaleness;
 import io.marketprism.monitoring.store.MonitoringStore;
@@ -44,6 +45,7 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
   private InstanceDirectory instances;
   private MetricsScraper scraper;
   private FeedStaleness staleness;
+  private ConsumerLag consumerLag;
   private Outbox outbox;
   private AlertEngine engine;
 
@@ -82,9 +84,14 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
       staleness = ctx.shutdown().register("feed staleness",
           new FeedStaleness(collector.get(), nats, series, clock, config.feeds().interval()));
     }
+    if (config.consumers().enabled()) {
+      consumerLag = ctx.shutdown().register("consumer lag",
+          new ConsumerLag(nats, series, clock, config.consumers().interval()));
+    }
     ExportedSignals.register(series, ctx.metrics());
     outbox = ctx.shutdown().register("outbox", new Outbox(store, nats, config.notifications(), ctx.metrics()));
-    Notifier notifier = new Notifier(config.notifications(), outbox);
+    Notifier notifier = new Notifier(config.notifications(), outbox, store);
+    notifier.restore(store.groupedChanges());
     engine = ctx.shutdown().register("rule evaluation", new AlertEngine(rules, book, silences, series, store, notifier,
         feed, clock, config.rules().tick(), config.scrape().staleAfter(), ctx.health()::draining, this::warmedUp,
         ctx.metrics()));
@@ -114,6 +121,9 @@ public final class MonitoringService extends MarketPrismService<MonitoringConfig
     scraper.start();
     if (staleness != null) {
       staleness.start();
+    }
+    if (consumerLag != null) {
+      consumerLag.start();
     }
     outbox.start();
     engine.start();

@@ -23,6 +23,8 @@ final class BuiltInTasks {
   private static final Logger log = LoggerFactory.getLogger(BuiltInTasks.class);
   static final String ARCHIVE = "storage-archive-daily";
   static final String PURGE = "storage-retention-cleanup";
+  /** {@code updated_by} of the built-ins: no caller asked for them. */
+  static final String BUILT_IN_AUTHOR = "scheduler";
 
   private BuiltInTasks() {}
 
@@ -52,7 +54,7 @@ final class BuiltInTasks {
     }
     for (Task task : of(config)) {
       try {
-        api.create(task);
+        api.create(task, BUILT_IN_AUTHOR);
         log.info("built-in task {} installed", task.getTaskId());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {

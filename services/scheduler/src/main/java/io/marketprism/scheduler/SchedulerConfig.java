@@ -24,6 +24,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *   hot-retention: 2d
  *   purge-cron: "30 1 * * *"                      # UTC; storage PurgeArchive of days older than cold-retention
  *   cold-retention: 365d
+ * callers: {gateway-identity: spiffe://marketprism/service/api-gateway, plaintext-identity: anonymous}
  * }</pre>
  */
 public class SchedulerConfig extends ServiceConfig {
@@ -32,6 +33,7 @@ public class SchedulerConfig extends ServiceConfig {
   @Valid @NotNull private Store store = new Store();
   @Valid @NotNull private Leader leader = new Leader();
   @Valid @NotNull private BuiltIns builtIns = new BuiltIns();
+  @Valid @NotNull private Callers callers = new Callers();
 
   public SchedulerConfig() {
     super(7105);
@@ -51,6 +53,27 @@ public class SchedulerConfig extends ServiceConfig {
 
   public BuiltIns builtIns() {
     return builtIns;
+  }
+
+  public Callers callers() {
+    return callers;
+  }
+
+  /** Who a caller is, for {@code updated_by} and {@code paused_by} (as the config center names them). */
+  public static class Callers {
+    /** The identity whose forwarded users ({@code x-marketprism-caller}) are believed. */
+    @NotBlank private String gatewayIdentity = "spiffe://marketprism/service/api-gateway";
+
+    /** The identity of callers without a client certificate: outside the mesh there is none to read. */
+    @NotBlank private String plaintextIdentity = "anonymous";
+
+    public String gatewayIdentity() {
+      return gatewayIdentity;
+    }
+
+    public String plaintextIdentity() {
+      return plaintextIdentity;
+    }
   }
 
   /** The key-value buckets: {@code <prefix>-tasks}, {@code -runs}, {@code -executions}, {@code -lease}. */

@@ -1,8 +1,11 @@
 package io.marketprism.scheduler;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.marketprism.kit.MarketPrismService;
 import io.marketprism.kit.ServiceContext;
+import io.marketprism.kit.api.CallerInterceptor;
+import io.marketprism.messaging.BoundedPublisher;
 import io.marketprism.messaging.NatsConnections;
 import io.marketprism.scheduler.api.SchedulerApi;
 import io.marketprism.scheduler.domain.TaskCompiler;
@@ -13,9 +16,11 @@ import io.marketprism.scheduler.store.LeaderLease;
 import io.marketprism.scheduler.store.LeaderSignals;
 import io.marketprism.scheduler.store.RunStore;
 import io.marketprism.scheduler.store.SchedulerBuckets;
+import io.marketprism.scheduler.store.SchedulerPause;
 import io.marketprism.scheduler.store.TaskStore;
 import io.marketprism.scheduler.invoke.MethodCatalog;
 import io.marketprism.scheduler.invoke.RpcInvoker;
+import io.marketprism.scheduler.invoke.TaskPublisher;
 import io.nats.client.Connection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -63,16 +68,22 @@ public final class SchedulerService extends MarketPrismService<SchedulerConfig> 
     AtomicInteger n = new AtomicInteger();
     ExecutorService workers = Executors.newFixedThreadPool(WORKERS,
         r -> new Thread(r, "scheduler-worker-" + n.incrementAndGet()));
-    RunExecutor executor = new RunExecutor(runs, new RpcInvoker(ctx.channels()::forService), timer, workers, clock,
-        instance);
+    // the process's one JetStream publisher (closed after the dispatcher, so it flushes what the last firings gave it)
+    BoundedPublisher publisher = ctx.shutdown().register("nats-publisher",
+        BoundedPublisher.start(nats, config.nats().publisher(), ctx.metrics()));
+    RunExecutor executor = new RunExecutor(runs, new RpcInvoker(ctx.channels()::forService),
+        new TaskPublisher(publisher, workers), timer, workers, clock, instance);
     lease = new LeaderLease(buckets, instance, config.leader().leaseTtl(), clock);
+    SchedulerPause pause = new SchedulerPause(buckets);
     dispatcher = ctx.shutdown().register("dispatcher",
-        new Dispatcher(tasks, runs, cursors, signals, compiler, executor, lease, timer, workers, clock,
+        new Dispatcher(tasks, runs, cursors, signals, pause, compiler, executor, lease, timer, workers, clock,
             config.leader().leaseTtl().multipliedBy(10)));
     // closed before the dispatcher (last registered, first closed): the lease is released while firing still stops
     ctx.shutdown().register("leader-lease", lease);
-    api = new SchedulerApi(tasks, runs, cursors, signals, compiler, clock);
-    return List.of(api);
+    api = new SchedulerApi(tasks, runs, cursors, signals, pause, lease, compiler, clock);
+    CallerInterceptor callers =
+        new CallerInterceptor(config.callers().gatewayIdentity(), config.callers().plaintextIdentity());
+    return List.of(() -> ServerInterceptors.intercept(api, callers));
   }
 
   @Override

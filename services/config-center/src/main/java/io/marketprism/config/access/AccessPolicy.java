@@ -1,5 +1,6 @@
 package io.marketprism.config.access;
 
+import io.marketprism.kit.api.Caller;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;

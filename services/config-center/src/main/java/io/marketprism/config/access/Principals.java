@@ -1,5 +1,6 @@
 package io.marketprism.config.access;
 
+import io.marketprism.kit.api.Caller;
 import java.util.regex.Pattern;
 
 /**

@@ -1,12 +1,12 @@
 package io.marketprism.config.api;
 
+import io.marketprism.kit.api.Caller;
+import io.marketprism.kit.api.CallerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.marketprism.config.access.AccessPolicy;
 import io.marketprism.config.access.Action;
-import io.marketprism.config.access.Caller;
-import io.marketprism.config.access.CallerInterceptor;
 import io.marketprism.config.domain.ConfigEntries;
 import io.marketprism.config.domain.EntryName;
 import io.marketprism.config.domain.Failures;

@@ -1,5 +1,6 @@
 package io.marketprism.config.access;
 
+import io.marketprism.kit.api.Caller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.marketprism.config.access;
 
+import io.marketprism.kit.api.CallerInterceptor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ClientInterceptors;

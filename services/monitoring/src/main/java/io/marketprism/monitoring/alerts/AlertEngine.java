@@ -126,6 +126,9 @@ public final class AlertEngine implements AutoCloseable {
       changes.addAll(book.resilence(now, silences));
       book.purge(now).forEach(store::deleteAlert);
       publish(changes, now);
+      if (notifier.hasWaiting()) {
+        notifier.flush(book.firingUnsilenced(), now);
+      }
       evaluationSeconds.observe((System.nanoTime() - started) / 1e9);
     } catch (RuntimeException e) {
       failures.inc();

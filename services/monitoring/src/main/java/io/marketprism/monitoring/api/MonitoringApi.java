@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.marketprism.kit.api.CallerInterceptor;
 import io.marketprism.kit.api.FieldViolations;
 import io.marketprism.monitoring.alerts.AlertBook;
 import io.marketprism.monitoring.alerts.AlertFeed;
@@ -70,6 +71,8 @@ import java.util.function.Supplier;
  */
 public final class MonitoringApi extends MonitoringServiceGrpc.MonitoringServiceImplBase {
 
+  /** The api-gateway, whose forwarded users are believed as callers. */
+  private static final String GATEWAY = "spiffe://marketprism/service/api-gateway";
   private static final int MAX_COMMENT = 1024;
   private static final Set<AlertState> ACTIVE = EnumSet.of(AlertState.ALERT_STATE_PENDING, AlertState.ALERT_STATE_FIRING);
 
@@ -92,9 +95,12 @@ public final class MonitoringApi extends MonitoringServiceGrpc.MonitoringService
     this.clock = clock;
   }
 
-  /** The interceptor that reads the caller for {@code created_by}; the service adds it around this API. */
+  /**
+   * The interceptor that reads the caller for {@code created_by}; the service adds it around this API. Without TLS the
+   * caller is {@code anonymous}, since a plaintext caller can claim to be anyone.
+   */
   public static io.grpc.ServerInterceptor callers() {
-    return new Callers();
+    return new CallerInterceptor(GATEWAY, "anonymous");
   }
 
   @Override
@@ -260,7 +266,7 @@ public final class MonitoringApi extends MonitoringServiceGrpc.MonitoringService
       Silence silence = requested.toBuilder()
           .setSilenceId(UUID.randomUUID().toString())
           .setStartTime(Timestamps.fromNanos(start))
-          .setCreatedBy(Callers.current())
+          .setCreatedBy(CallerInterceptor.current().identity())
           .setCreateTime(Timestamps.fromNanos(now))
           .clearState()
           .build();

@@ -7,8 +7,8 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Re-exports on monitoring's own {@code /metrics} the signals only monitoring derives — feed staleness per symbol and
- * instance health from the registry — so that Prometheus (observability/prometheus) evaluates the same rules. Read
+ * Re-exports on monitoring's own {@code /metrics} the signals only monitoring derives — feed staleness per symbol,
+ * instance health from the registry, JetStream consumer lag from the broker — so that Prometheus (observability/prometheus) evaluates the same rules. Read
  * from the series store at scrape time.
  */
 public final class ExportedSignals {
@@ -29,6 +29,18 @@ public final class ExportedSignals {
         .labelNames("service", "instance_id")
         .callback(callback -> store.forEachSeries(MetricsScraper.INSTANCE_HEALTHY, (labels, samples) ->
             callback.call(latest(samples), labels.get("service"), labels.get("instance_id"))))
+        .register(metrics);
+    consumerGauge(store, metrics, ConsumerLag.PENDING, "Messages of the stream not yet delivered to the consumer");
+    consumerGauge(store, metrics, ConsumerLag.ACK_PENDING, "Messages delivered to the consumer and not yet acknowledged");
+  }
+
+  private static void consumerGauge(SeriesStore store, PrometheusRegistry metrics, String name, String help) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("stream", "consumer")
+        .callback(callback -> store.forEachSeries(name, (labels, samples) ->
+            callback.call(latest(samples), labels.get("stream"), labels.get("consumer"))))
         .register(metrics);
   }
 

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: one ListSubscriptions page per 1,000 subscriptions and one JetStream request per subscription per round.
  */
-public final class FeedStaleness implements AutoCloseable {
+public final class FeedStaleness extends PeriodicSignal {
 
   public static final String METRIC = "marketprism_feed_staleness_seconds";
   private static final Logger log = LoggerFactory.getLogger(FeedStaleness.class);
@@ -50,30 +48,21 @@ public final class FeedStaleness implements AutoCloseable {
   private final JetStreamManagement jetStream;
   private final SeriesStore store;
   private final Clock clock;
-  private final Duration interval;
   private final Map<String, Long> firstSeen = new HashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "feed-staleness");
-    t.setDaemon(true);
-    return t;
-  });
   private String lastError = "";
   private volatile int rounds;
 
   public FeedStaleness(Channel collector, Connection nats, SeriesStore store, Clock clock, Duration interval)
       throws IOException {
+    super("feed-staleness", interval);
     this.collector = CollectorServiceGrpc.newBlockingStub(collector);
     this.jetStream = nats.jetStreamManagement();
     this.store = store;
     this.clock = clock;
-    this.interval = interval;
-  }
-
-  public void start() {
-    timer.scheduleWithFixedDelay(this::measure, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // runs on the timer thread only, which also owns firstSeen and lastError
+  @Override
   void measure() {
     try {
       List<Subscription> subscriptions = subscriptions();
@@ -136,10 +125,5 @@ public final class FeedStaleness implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  @Override
-  public void close() {
-    timer.shutdownNow();
   }
 }

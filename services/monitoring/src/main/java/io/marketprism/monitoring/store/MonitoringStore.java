@@ -91,8 +91,7 @@ public final class MonitoringStore {
 
   public void putAlert(TrackedAlert alert) {
     try {
-      ObjectNode node = JSON.createObjectNode();
-      node.set("alert", JSON.readTree(JsonFormat.printer().omittingInsignificantWhitespace().print(alert.alert())));
+      ObjectNode node = alertNode(alert.alert());
       node.put("notified", alert.notified());
       put("alert." + alert.alert().getAlertId(), JSON.writeValueAsBytes(node));
     } catch (IOException e) {
@@ -109,14 +108,54 @@ public final class MonitoringStore {
     for (byte[] value : values("alert.")) {
       try {
         JsonNode node = JSON.readTree(value);
-        Alert.Builder alert = Alert.newBuilder();
-        JsonFormat.parser().merge(node.path("alert").toString(), alert);
-        alerts.add(new TrackedAlert(alert.build(), node.path("notified").asBoolean()));
+        alerts.add(new TrackedAlert(alert(node), node.path("notified").asBoolean()));
       } catch (IOException e) {
         log.error("skipping an unreadable stored alert: {}", e.getMessage());
       }
     }
     return alerts;
+  }
+
+  /** A change of {@code alert} waiting for its group's notification, since its group began waiting. */
+  public record GroupedChange(Alert alert, long groupSinceNanos) {}
+
+  public void putGroupedChange(GroupedChange change) {
+    try {
+      ObjectNode node = alertNode(change.alert());
+      node.put("since", change.groupSinceNanos());
+      put("grouped." + change.alert().getAlertId(), JSON.writeValueAsBytes(node));
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot encode alert " + change.alert().getAlertId(), e);
+    }
+  }
+
+  public void deleteGroupedChange(String alertId) {
+    delete("grouped." + alertId);
+  }
+
+  public List<GroupedChange> groupedChanges() {
+    List<GroupedChange> changes = new ArrayList<>();
+    for (byte[] value : values("grouped.")) {
+      try {
+        JsonNode node = JSON.readTree(value);
+        changes.add(new GroupedChange(alert(node), node.path("since").asLong()));
+      } catch (IOException e) {
+        log.error("skipping an unreadable stored grouped change: {}", e.getMessage());
+      }
+    }
+    return changes;
+  }
+
+  private static ObjectNode alertNode(Alert alert) throws IOException {
+    ObjectNode node = JSON.createObjectNode();
+    node.set("alert", JSON.readTree(JsonFormat.printer().omittingInsignificantWhitespace().print(alert)));
+    return node;
+  }
+
+  private static Alert alert(JsonNode node) throws IOException {
+    Alert.Builder alert = Alert.newBuilder();
+    JsonFormat.parser().merge(node.path("alert").toString(), alert);
+    return alert.build();
   }
 
   public void putNotification(Notification notification) {

@@ -22,6 +22,8 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +156,62 @@ class AlertNotificationsTest {
       assertThat(webhook.count(alertId, "firing")).isEqualTo(1);
       assertThat(webhook.count(alertId, "resolved")).isZero();
       assertThat(webhook.attempts()).isGreaterThan(attemptsWhileDown);
+    }
+  }
+
+  @Test
+  void groupWaitGathersTwoAlertsIntoOneNotificationEvenAcrossARestart(NatsServer nats) throws Exception {
+    Map<String, String> waiting = Map.of(
+        "MARKETPRISM_SCRAPE_STATIC_TARGETS_QUEUES", exporter.address(),
+        "MARKETPRISM_NOTIFICATIONS_WEBHOOKS", webhook.url(),
+        "MARKETPRISM_NOTIFICATIONS_SUBJECT", subject,
+        "MARKETPRISM_NOTIFICATIONS_GROUP_WAIT", "12s");
+    try (MonitoringFixture monitoring = MonitoringFixture.start(nats, bucket, waiting)) {
+      monitoring.stub.createAlertRule(CreateAlertRuleRequest.newBuilder()
+          .setRule(Rules.above("queues-deep", "test_queue_depth", 3, 0)).build());
+      await().atMost(Duration.ofSeconds(15))
+          .until(() -> monitoring.state("queues-deep").orElse(null) == AlertState.ALERT_STATE_FIRING);
+      // a sibling in the same group (alertname) starts firing at the next evaluation, 5 s later
+      exporter.expose("test_queue_depth{queue=\"orders\"} 5\ntest_queue_depth{queue=\"fills\"} 7\n");
+      await().atMost(Duration.ofSeconds(15)).until(() -> monitoring.alerts("queues-deep").stream()
+          .filter(a -> a.getState() == AlertState.ALERT_STATE_FIRING).count() == 2);
+      assertThat(webhook.attempts()).as("nothing sent before group_wait").isZero();
+    }
+    // the group's waiting changes are in the store: a restart delays them, never drops them
+    try (MonitoringFixture restarted = MonitoringFixture.start(nats, bucket, waiting)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> webhook.accepted().size() == 1);
+      JsonNode body = webhook.accepted().get(0);
+      assertThat(body.path("groupLabels").path("alertname").asText()).isEqualTo("queues-deep");
+      List<String> queues = new ArrayList<>();
+      body.path("alerts").forEach(alert -> queues.add(alert.path("labels").path("queue").asText()));
+      assertThat(queues).containsExactlyInAnyOrder("orders", "fills");
+      Thread.sleep(6000);   // nothing changed since: nothing more is sent
+      assertThat(webhook.accepted()).hasSize(1);
+    }
+  }
+
+  @Test
+  void groupIntervalHoldsASiblingUntilTheGroupsNextNotification(NatsServer nats) throws Exception {
+    try (MonitoringFixture monitoring = MonitoringFixture.start(nats, bucket, Map.of(
+        "MARKETPRISM_SCRAPE_STATIC_TARGETS_QUEUES", exporter.address(),
+        "MARKETPRISM_NOTIFICATIONS_WEBHOOKS", webhook.url(),
+        "MARKETPRISM_NOTIFICATIONS_SUBJECT", subject,
+        "MARKETPRISM_NOTIFICATIONS_GROUP_INTERVAL", "15s"))) {
+      monitoring.stub.createAlertRule(CreateAlertRuleRequest.newBuilder()
+          .setRule(Rules.above("queues-interval", "test_queue_depth", 3, 0)).build());
+      // a new group with no group_wait: notified at once
+      await().atMost(Duration.ofSeconds(15)).until(() -> webhook.accepted().size() == 1);
+      // the group was notified on the evaluation that fired its first alert
+      long firstNotifiedMillis = Timestamps.toMillis(monitoring.alerts("queues-interval").get(0).getFiringSince());
+      exporter.expose("test_queue_depth{queue=\"orders\"} 5\ntest_queue_depth{queue=\"fills\"} 7\n");
+      await().atMost(Duration.ofSeconds(15)).until(() -> monitoring.alerts("queues-interval").stream()
+          .filter(a -> a.getState() == AlertState.ALERT_STATE_FIRING).count() == 2);
+      assertThat(webhook.accepted()).as("the sibling waits for the group's interval").hasSize(1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> webhook.accepted().size() == 2);
+      assertThat(System.currentTimeMillis() - firstNotifiedMillis).isGreaterThanOrEqualTo(15_000);
+      List<String> queues = new ArrayList<>();
+      webhook.accepted().get(1).path("alerts").forEach(alert -> queues.add(alert.path("labels").path("queue").asText()));
+      assertThat(queues).containsExactlyInAnyOrder("orders", "fills");
     }
   }
 }

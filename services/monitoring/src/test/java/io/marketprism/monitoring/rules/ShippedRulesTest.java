@@ -57,6 +57,7 @@ class ShippedRulesTest {
     assertThat(queries.toString()).contains("marketprism_feed_staleness_seconds",
         "marketprism_collector_book_resyncs_total", "marketprism_collector_rejected_frames_total",
         "marketprism_nats_publish_total", "marketprism_storage_batch_age_seconds_bucket",
-        "marketprism_storage_dead_letters_total", "marketprism_monitoring_instance_healthy");
+        "marketprism_storage_dead_letters_total", "marketprism_monitoring_instance_healthy",
+        "marketprism_jetstream_consumer_pending_messages");
   }
 }

@@ -9,13 +9,17 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.marketprism.kit.api.Caller;
+import io.marketprism.kit.api.CallerInterceptor;
 import io.marketprism.kit.api.FieldViolations;
 import io.marketprism.scheduler.domain.RunIds;
 import io.marketprism.scheduler.domain.TaskCompiler;
 import io.marketprism.scheduler.fire.RunExecutor;
 import io.marketprism.scheduler.store.FireCursors;
 import io.marketprism.scheduler.store.LeaderSignals;
+import io.marketprism.scheduler.store.LeaderLease;
 import io.marketprism.scheduler.store.RunStore;
+import io.marketprism.scheduler.store.SchedulerPause;
 import io.marketprism.scheduler.store.StoreUnavailableException;
 import io.marketprism.scheduler.store.TaskStore;
 import io.marketprism.scheduler.store.Versioned;
@@ -31,6 +35,8 @@ import io.marketprism.scheduler.v1.GetExecutionRequest;
 import io.marketprism.scheduler.v1.GetExecutionResponse;
 import io.marketprism.scheduler.v1.GetRunRequest;
 import io.marketprism.scheduler.v1.GetRunResponse;
+import io.marketprism.scheduler.v1.GetSchedulerStatusRequest;
+import io.marketprism.scheduler.v1.GetSchedulerStatusResponse;
 import io.marketprism.scheduler.v1.GetTaskRequest;
 import io.marketprism.scheduler.v1.GetTaskResponse;
 import io.marketprism.scheduler.v1.ListExecutionsRequest;
@@ -39,13 +45,18 @@ import io.marketprism.scheduler.v1.ListRunsRequest;
 import io.marketprism.scheduler.v1.ListRunsResponse;
 import io.marketprism.scheduler.v1.ListTasksRequest;
 import io.marketprism.scheduler.v1.ListTasksResponse;
+import io.marketprism.scheduler.v1.PauseSchedulerRequest;
+import io.marketprism.scheduler.v1.PauseSchedulerResponse;
 import io.marketprism.scheduler.v1.PauseTaskRequest;
 import io.marketprism.scheduler.v1.PauseTaskResponse;
+import io.marketprism.scheduler.v1.ResumeSchedulerRequest;
+import io.marketprism.scheduler.v1.ResumeSchedulerResponse;
 import io.marketprism.scheduler.v1.ResumeTaskRequest;
 import io.marketprism.scheduler.v1.ResumeTaskResponse;
 import io.marketprism.scheduler.v1.Run;
 import io.marketprism.scheduler.v1.RunState;
 import io.marketprism.scheduler.v1.SchedulerServiceGrpc;
+import io.marketprism.scheduler.v1.SchedulerStatus;
 import io.marketprism.scheduler.v1.Task;
 import io.marketprism.scheduler.v1.TaskState;
 import io.marketprism.scheduler.v1.Trigger;
@@ -82,10 +93,16 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
   private final LeaderSignals signals;
   private final TaskCompiler compiler;
   private final TaskViews views;
+  private final SchedulerPause pause;
+  private final SchedulerStatuses statuses;
   private final Clock clock;
 
+  /**
+   * Serve it behind a {@link CallerInterceptor}: every write records its caller ({@code updated_by},
+   * {@code paused_by}).
+   */
   public SchedulerApi(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals,
-      TaskCompiler compiler, Clock clock) {
+      SchedulerPause pause, LeaderLease lease, TaskCompiler compiler, Clock clock) {
     this.tasks = tasks;
     this.runs = runs;
     this.cursors = cursors;
@@ -93,6 +110,8 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
     this.compiler = compiler;
     this.clock = clock;
     this.views = new TaskViews(compiler, runs, clock);
+    this.pause = pause;
+    this.statuses = new SchedulerStatuses(tasks, cursors, lease, pause, compiler, clock);
   }
 
   @Override
@@ -101,18 +120,21 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
       if (!request.hasTask()) {
         throw FieldViolations.single("task", "is required");
       }
-      Task created = create(request.getTask());
+      Task created = create(request.getTask(), caller());
       return CreateTaskResponse.newBuilder().setTask(views.view(created, false)).build();
     });
   }
 
-  /** Stores a new task (output fields set here); ALREADY_EXISTS if its id is taken. Also used for built-ins. */
-  public Task create(Task requested) {
+  /**
+   * Stores a new task (output fields set here) as changed by {@code updatedBy}; ALREADY_EXISTS if its id is taken.
+   * Also used for built-ins.
+   */
+  public Task create(Task requested, String updatedBy) {
     com.google.protobuf.Timestamp now = now();
     Task task = requested.toBuilder().setVersion(1).setCreateTime(now).setUpdateTime(now)
         .setState(requested.getState() == TaskState.TASK_STATE_PAUSED
             ? TaskState.TASK_STATE_PAUSED : TaskState.TASK_STATE_ENABLED)
-        .clearNextFireTime().clearLastRun().clearUpdatedBy().build();
+        .clearNextFireTime().clearLastRun().setUpdatedBy(updatedBy).build();
     compiler.compile(task, "task");
     if (!tasks.create(task)) {
       throw Status.ALREADY_EXISTS.withDescription("task " + task.getTaskId() + " exists").asRuntimeException();
@@ -352,6 +374,37 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
     });
   }
 
+  @Override
+  public void pauseScheduler(PauseSchedulerRequest request, StreamObserver<PauseSchedulerResponse> response) {
+    answer(response, () -> {
+      if (request.getReason().length() > 1024) {
+        throw FieldViolations.single("reason", "must be at most 1024 characters");
+      }
+      pause.pause(SchedulerStatus.newBuilder().setPaused(true).setPauseTime(now()).setPausedBy(caller())
+          .setPauseReason(request.getReason()).build());
+      return PauseSchedulerResponse.newBuilder().setStatus(statuses.now()).build();
+    });
+  }
+
+  @Override
+  public void resumeScheduler(ResumeSchedulerRequest request, StreamObserver<ResumeSchedulerResponse> response) {
+    answer(response, () -> {
+      pause.resume();
+      return ResumeSchedulerResponse.newBuilder().setStatus(statuses.now()).build();
+    });
+  }
+
+  @Override
+  public void getSchedulerStatus(GetSchedulerStatusRequest request,
+      StreamObserver<GetSchedulerStatusResponse> response) {
+    answer(response, () -> GetSchedulerStatusResponse.newBuilder().setStatus(statuses.now()).build());
+  }
+
+  /** How the caller is recorded: as the config center records it for its audit ({@link Caller#toString()}). */
+  private static String caller() {
+    return CallerInterceptor.current().toString();
+  }
+
   /** Applies {@code change} to a task with compare-and-set, bumping its version; validates the result. */
   private Task change(String taskId, Long expectedVersion, UnaryOperator<Task> change) {
     while (true) {
@@ -361,7 +414,8 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
       }
       Task changed = change.apply(stored.value()).toBuilder().setTaskId(taskId)
           .setVersion(stored.value().getVersion() + 1).setUpdateTime(now())
-          .setCreateTime(stored.value().getCreateTime()).clearNextFireTime().clearLastRun().build();
+          .setCreateTime(stored.value().getCreateTime()).setUpdatedBy(caller()).clearNextFireTime().clearLastRun()
+          .build();
       compiler.compile(changed, "task");
       if (tasks.update(changed, stored.revision())) {
         return changed;

@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * A valid task ready to fire: its schedule, method and request resolved and its defaults applied. Immutable.
  *
- * @param request the request without fire-time fields (see {@code TargetRequests.forFiring})
+ * @param method the RPC called; null when the task publishes to NATS instead ({@link #publishes()})
+ * @param request the request without fire-time fields (see {@code TargetRequests.forFiring}); null when publishing
  */
 public record CompiledTask(
     Task task,
@@ -23,6 +24,11 @@ public record CompiledTask(
 
   public String id() {
     return task.getTaskId();
+  }
+
+  /** True when the task's target is a JetStream publish rather than an RPC. */
+  public boolean publishes() {
+    return task.getTarget().hasNatsPublish();
   }
 
   public boolean enabled() {

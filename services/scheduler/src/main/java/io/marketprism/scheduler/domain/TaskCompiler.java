@@ -50,7 +50,13 @@ public final class TaskCompiler {
     }
     Optional<FireSchedule> schedule = schedule(task, prefix + ".schedule", violations);
     Target target = task.getTarget();
-    Optional<MethodDescriptor> method = method(task, prefix + ".target", violations);
+    boolean publishes = target.hasNatsPublish();
+    Optional<MethodDescriptor> method = Optional.empty();
+    if (publishes) {
+      NatsPublishes.check(target, prefix + ".target", violations);
+    } else {
+      method = method(task, prefix + ".target", violations);
+    }
     DynamicMessage request = null;
     if (method.isPresent()) {
       try {
@@ -72,7 +78,7 @@ public final class TaskCompiler {
       violations.add(prefix + ".misfire_catch_up_limit", "must be 0 to 1000");
     }
     violations.throwIfAny();
-    return new CompiledTask(task, schedule.orElseThrow(), method.orElseThrow(), request, timeout,
+    return new CompiledTask(task, schedule.orElseThrow(), publishes ? null : method.orElseThrow(), request, timeout,
         RetrySchedule.of(task.getRetryPolicy()));
   }
 

@@ -10,6 +10,8 @@ import io.marketprism.scheduler.store.FireCursors;
 import io.marketprism.scheduler.store.LeaderLease;
 import io.marketprism.scheduler.store.LeaderSignals;
 import io.marketprism.scheduler.store.RunStore;
+import io.marketprism.scheduler.store.SchedulerPause;
+import io.marketprism.scheduler.store.StoreUnavailableException;
 import io.marketprism.scheduler.store.TaskStore;
 import io.marketprism.scheduler.store.Versioned;
 import io.marketprism.scheduler.v1.ConcurrencyPolicy;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>A scheduled time fires at most once whichever instance tries: its run record is created under an id made of
  * the time, with compare-and-set on absence, and only the instance that created it executes the run.
  *
+ * <p>While the whole scheduler is paused ({@link SchedulerPause}) nothing is planned and nothing scheduled fires;
+ * manual runs and cancellations are still served. Resuming replays the definitions as an election does, so each
+ * task's misfire policy decides what happens to the times missed during the pause.
+ *
  * <p>Threading: planning ({@link #planned}) is confined to the timer thread; firing and recording run on the workers.
  */
 public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
@@ -61,6 +67,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   private final RunStore runs;
   private final FireCursors cursors;
   private final LeaderSignals signals;
+  private final SchedulerPause pause;
   private final TaskCompiler compiler;
   private final RunExecutor executor;
   private final LeaderLease lease;
@@ -74,16 +81,25 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   private final Map<String, ScheduledFuture<?>> planned = new HashMap<>();
 
   private final List<NatsKeyValueWatchSubscription> watches = new ArrayList<>();
+  /** Confined to the timer thread. */
+  private NatsKeyValueWatchSubscription definitions;
   /** Confined to the timer thread: true once the first pass over the definitions is done. */
   private boolean loaded;
+  /** Confined to the timer thread: counts definition watches, so that one replaced cannot act any more. */
+  private int generation;
+  /** Confined to the timer thread: the pass under way follows a resumption, not an election. */
+  private boolean afterPause;
+  /** Written on the timer thread; read by workers about to fire. */
+  private volatile boolean paused;
 
-  public Dispatcher(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals,
+  public Dispatcher(TaskStore tasks, RunStore runs, FireCursors cursors, LeaderSignals signals, SchedulerPause pause,
       TaskCompiler compiler, RunExecutor executor, LeaderLease lease, ScheduledExecutorService timer,
       ExecutorService workers, Clock clock, Duration orphanWindow) {
     this.tasks = tasks;
     this.runs = runs;
     this.cursors = cursors;
     this.signals = signals;
+    this.pause = pause;
     this.compiler = compiler;
     this.executor = executor;
     this.lease = lease;
@@ -105,21 +121,14 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
 
   private void watch() {
     stop();
-    KeyValueWatcher definitions = new KeyValueWatcher() {
-      @Override
-      public void watch(KeyValueEntry entry) {
-        timer.execute(() -> onDefinition(entry));
-      }
-
-      @Override
-      public void endOfData() {
-        timer.execute(() -> loaded = true);
-      }
-    };
     try {
-      watches.add(tasks.bucket().watchAll(definitions));
-    } catch (Exception e) {
+      // known before the first definition is planned; the watch then follows later changes on the timer thread
+      paused = pause.get().isPresent();
+      watches.add(pause.watch(now -> timer.execute(() -> onPause(now))));
+      watchDefinitions(false);
+    } catch (RuntimeException e) {
       log.warn("cannot watch task definitions; retrying in 1s: {}", e.toString());
+      stop();
       timer.schedule(() -> {
         if (lease.isLeader()) {
           watch();
@@ -134,19 +143,79 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     })));
   }
 
-  private void stop() {
-    for (NatsKeyValueWatchSubscription watch : watches) {
-      try {
-        watch.unsubscribe();
-      } catch (RuntimeException e) {
-        log.debug("unsubscribe: {}", e.toString());
+  /** Replays every definition (the first pass applies misfire policies), then follows changes. */
+  private void watchDefinitions(boolean resuming) {
+    unsubscribe(definitions);
+    loaded = false;
+    afterPause = resuming;
+    int current = ++generation;
+    KeyValueWatcher watcher = new KeyValueWatcher() {
+      @Override
+      public void watch(KeyValueEntry entry) {
+        timer.execute(() -> {
+          if (current == generation) {
+            onDefinition(entry);
+          }
+        });
       }
+
+      @Override
+      public void endOfData() {
+        timer.execute(() -> {
+          if (current == generation) {
+            loaded = true;
+          }
+        });
+      }
+    };
+    try {
+      definitions = tasks.bucket().watchAll(watcher);
+    } catch (Exception e) {
+      throw new StoreUnavailableException("cannot watch the task definitions", e);
     }
+  }
+
+  private void onPause(boolean now) {
+    if (now == paused || !lease.isLeader()) {
+      return;
+    }
+    paused = now;
+    if (now) {
+      log.info("scheduler paused: no scheduled firing until it is resumed");
+      planned.values().forEach(f -> f.cancel(false));
+      planned.clear();
+      return;
+    }
+    log.info("scheduler resumed: firings missed while paused are handled by each task's misfire policy");
+    try {
+      watchDefinitions(true);
+    } catch (StoreUnavailableException e) {
+      log.warn("scheduler resumed but its tasks cannot be read; trying again as leader: {}", e.toString());
+      watch();
+    }
+  }
+
+  private void stop() {
+    generation++;
+    watches.forEach(Dispatcher::unsubscribe);
     watches.clear();
+    unsubscribe(definitions);
+    definitions = null;
     planned.values().forEach(f -> f.cancel(false));
     planned.clear();
     loaded = false;
     executor.abandonAll();
+  }
+
+  private static void unsubscribe(NatsKeyValueWatchSubscription watch) {
+    if (watch == null) {
+      return;
+    }
+    try {
+      watch.unsubscribe();
+    } catch (RuntimeException e) {
+      log.debug("unsubscribe: {}", e.toString());
+    }
   }
 
   private void onDefinition(KeyValueEntry entry) {
@@ -155,7 +224,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     if (previous != null) {
       previous.cancel(false);
     }
-    if (entry.getOperation() != KeyValueOperation.PUT || !lease.isLeader()) {
+    if (entry.getOperation() != KeyValueOperation.PUT || !lease.isLeader() || paused) {
       return;
     }
     CompiledTask task;
@@ -174,7 +243,10 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     long from = Math.max(cursors.get(taskId).orElse(changed), changed);
     Instant after = Instant.ofEpochSecond(0, from);
     if (!loaded) {
-      resumeOrphans(task, after, now);
+      // after a pause this leader's own runs are still in hand: only an election finds a dead leader's
+      if (!afterPause) {
+        resumeOrphans(task, after, now);
+      }
       catchUp(task, after, now);
     }
     planNext(task, after.isAfter(now) ? after : now);
@@ -238,7 +310,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   }
 
   private void due(CompiledTask task, Instant time) {
-    if (!lease.isLeader()) {
+    if (!lease.isLeader() || paused) {
       planned.remove(task.id());
       return;
     }
@@ -249,7 +321,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
   /** Records and starts the run of {@code task} for scheduled time {@code time}, unless that time fired already. */
   void fire(CompiledTask task, Instant time, Trigger trigger) {
     try {
-      if (!lease.isLeader()) {
+      if (!lease.isLeader() || paused) {
         return;
       }
       Run.Builder run = Run.newBuilder().setTaskId(task.id()).setRunId(RunIds.scheduled(time)).setTrigger(trigger)

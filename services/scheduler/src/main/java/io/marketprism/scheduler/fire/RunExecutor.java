@@ -4,7 +4,9 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.Any;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
@@ -12,6 +14,7 @@ import io.grpc.protobuf.StatusProto;
 import io.marketprism.scheduler.domain.CompiledTask;
 import io.marketprism.scheduler.store.RunStore;
 import io.marketprism.scheduler.invoke.RpcInvoker;
+import io.marketprism.scheduler.invoke.TaskPublisher;
 import io.marketprism.scheduler.invoke.TargetRequests;
 import io.marketprism.scheduler.v1.Execution;
 import io.marketprism.scheduler.v1.ExecutionState;
@@ -39,6 +42,7 @@ public final class RunExecutor {
 
   private final RunStore runs;
   private final RpcInvoker invoker;
+  private final TaskPublisher publisher;
   private final ScheduledExecutorService timer;
   private final Executor workers;
   private final Clock clock;
@@ -46,10 +50,11 @@ public final class RunExecutor {
   /** Runs executing here, by task then run id: what concurrency policies and cancellation look at. */
   private final Map<String, Map<String, Active>> active = new ConcurrentHashMap<>();
 
-  public RunExecutor(RunStore runs, RpcInvoker invoker, ScheduledExecutorService timer, Executor workers,
-      Clock clock, String instance) {
+  public RunExecutor(RunStore runs, RpcInvoker invoker, TaskPublisher publisher, ScheduledExecutorService timer,
+      Executor workers, Clock clock, String instance) {
     this.runs = runs;
     this.invoker = invoker;
+    this.publisher = publisher;
     this.timer = timer;
     this.workers = workers;
     this.clock = clock;
@@ -154,19 +159,16 @@ public final class RunExecutor {
     // recorded beside the call rather than before it; the outcome is recorded only after it, so it cannot be
     // overwritten by the RUNNING record
     CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> runs.putExecution(execution), workers);
-    CompiledTask task = handle.task;
-    DynamicMessage request = TargetRequests.forFiring(task.request(), task.task().getTarget(),
-        Instant.ofEpochSecond(0, Timestamps.toNanos(run.getFireTime())));
-    ListenableFuture<DynamicMessage> call;
+    ListenableFuture<? extends Message> call;
     try {
-      call = invoker.call(task.task().getTarget().getService(), task.method(), request, task.timeout());
+      call = invoke(handle.task, run);
     } catch (RuntimeException e) {
       call = Futures.immediateFailedFuture(e);
     }
     handle.current = call;
-    Futures.addCallback(call, new FutureCallback<>() {
+    Futures.addCallback(call, new FutureCallback<Message>() {
       @Override
-      public void onSuccess(DynamicMessage response) {
+      public void onSuccess(Message response) {
         recorded.whenCompleteAsync((ignored, e) -> succeeded(handle, execution, response), workers);
       }
 
@@ -177,14 +179,27 @@ public final class RunExecutor {
     }, workers);
   }
 
-  private void succeeded(Active handle, Execution execution, DynamicMessage response) {
+  /** Calls the task's RPC, or hands its message to the publisher; a publish completes with no response. */
+  private ListenableFuture<? extends Message> invoke(CompiledTask task, Run run) {
+    long fireTime = Timestamps.toNanos(run.getFireTime());
+    if (task.publishes()) {
+      return Futures.transform(publisher.publish(task.task().getTarget().getNatsPublish(), run.getTaskId(),
+          run.getRunId(), fireTime, task.timeout()), ignored -> null, MoreExecutors.directExecutor());
+    }
+    DynamicMessage request = TargetRequests.forFiring(task.request(), task.task().getTarget(),
+        Instant.ofEpochSecond(0, fireTime));
+    return invoker.call(task.task().getTarget().getService(), task.method(), request, task.timeout());
+  }
+
+  /** @param response the RPC's response; null for a publish, which has none */
+  private void succeeded(Active handle, Execution execution, Message response) {
     Execution.Builder done = execution.toBuilder().setState(ExecutionState.EXECUTION_STATE_SUCCEEDED)
         .setEndTime(now());
-    if (response.getSerializedSize() <= MAX_RESPONSE_BYTES) {
+    if (response != null && response.getSerializedSize() <= MAX_RESPONSE_BYTES) {
       done.setResponse(Any.newBuilder()
           .setTypeUrl("type.googleapis.com/" + response.getDescriptorForType().getFullName())
           .setValue(response.toByteString()));
-    } else {
+    } else if (response != null) {
       done.setResponseTruncated(true);
     }
     runs.putExecution(done.build());

@@ -27,6 +27,9 @@ public final class LeaderLease implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderLease.class);
   private static final String KEY = "leader";
 
+  /** Who holds a live lease, and until when (epoch ms) unless renewed. */
+  public record Holder(String instance, long expiryMillis) {}
+
   /** Told when this instance becomes leader and when it stops being one; called on the lease's thread. */
   public interface Listener {
     void elected(long fencingToken);
@@ -74,6 +77,21 @@ public final class LeaderLease implements AutoCloseable {
     return instance;
   }
 
+  /** The instance holding a live lease as the store says, whichever replica asks; empty if none does. */
+  public Optional<Holder> holder() {
+    KeyValueEntry entry = SchedulerBuckets.entry(kv, KEY);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Holder holder = parse(entry);
+    return holder.expiryMillis() > clock.millis() ? Optional.of(holder) : Optional.empty();
+  }
+
+  private static Holder parse(KeyValueEntry entry) {
+    String[] parts = new String(entry.getValue(), StandardCharsets.UTF_8).split(" ");
+    return new Holder(parts[0], Long.parseLong(parts[1]));
+  }
+
   private void tick() {
     try {
       long now = clock.millis();
@@ -108,9 +126,8 @@ public final class LeaderLease implements AutoCloseable {
     if (entry == null) {
       return SchedulerBuckets.compareAndSet(kv, KEY, value(now), 0);
     }
-    String[] parts = new String(entry.getValue(), StandardCharsets.UTF_8).split(" ");
-    long expiry = Long.parseLong(parts[1]);
-    if (now < expiry && !parts[0].equals(instance)) {
+    Holder holder = parse(entry);
+    if (now < holder.expiryMillis() && !holder.instance().equals(instance)) {
       return Optional.empty();
     }
     return SchedulerBuckets.compareAndSet(kv, KEY, value(now), entry.getRevision());

@@ -8,9 +8,11 @@ import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
 import io.marketprism.scheduler.FakeStorage;
 import io.marketprism.scheduler.SchedulerFixture;
 import io.marketprism.scheduler.Tasks;
@@ -19,9 +21,11 @@ import io.marketprism.scheduler.v1.DeleteTaskRequest;
 import io.marketprism.scheduler.v1.GetTaskRequest;
 import io.marketprism.scheduler.v1.ListTasksRequest;
 import io.marketprism.scheduler.v1.ListTasksResponse;
+import io.marketprism.scheduler.v1.NatsPublish;
 import io.marketprism.scheduler.v1.PauseTaskRequest;
 import io.marketprism.scheduler.v1.ResumeTaskRequest;
 import io.marketprism.scheduler.v1.Schedule;
+import io.marketprism.scheduler.v1.Target;
 import io.marketprism.scheduler.v1.Task;
 import io.marketprism.scheduler.v1.TaskState;
 import io.marketprism.scheduler.v1.UpdateTaskRequest;
@@ -38,6 +42,8 @@ import org.junit.jupiter.api.Test;
 
 @WithNats
 class TaskApiTest {
+
+  private static final String GATEWAY = "spiffe://marketprism/service/api-gateway";
 
   static NatsServer natsServer;
   static FakeStorage storage;
@@ -69,6 +75,43 @@ class TaskApiTest {
   private static StatusRuntimeException createFails(Task task) {
     return (StatusRuntimeException) org.assertj.core.api.Assertions.catchThrowable(
         () -> scheduler.api().createTask(CreateTaskRequest.newBuilder().setTask(task).build()));
+  }
+
+  @Test
+  void badPublishTargetIsInvalidArgumentNamingItsFields() throws Exception {
+    Task task = Task.newBuilder().setTaskId("bad-publish")
+        .setSchedule(Schedule.newBuilder().setInterval(com.google.protobuf.util.Durations.fromSeconds(60)))
+        .setTarget(Target.newBuilder().setMethod(Tasks.ARCHIVE)
+            .setNatsPublish(NatsPublish.newBuilder().setSubject("ticks.*").putHeaders("Nats-Msg-Id", "mine")))
+        .build();
+    assertThat(violatedFields(createFails(task))).containsExactlyInAnyOrder("task.target.nats_publish",
+        "task.target.nats_publish.subject", "task.target.nats_publish.headers[Nats-Msg-Id]");
+  }
+
+  @Test
+  void updatedByIsTheCallerOrTheGatewayUserItForwards() throws Exception {
+    Map<String, String> env = SchedulerFixture.environment(natsServer.url(), SchedulerFixture.uniquePrefix(),
+        storage.address());
+    // plaintext callers are taken for the gateway here, as a mesh certificate would name it
+    env.put("MARKETPRISM_CALLERS_PLAINTEXT_IDENTITY", GATEWAY);
+    try (SchedulerFixture behindGateway = SchedulerFixture.start(env)) {
+      Metadata user = new Metadata();
+      user.put(Metadata.Key.of("x-marketprism-caller", Metadata.ASCII_STRING_MARSHALLER), "alice;role=operator");
+      Task created = behindGateway.api().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(user))
+          .createTask(CreateTaskRequest.newBuilder().setTask(Tasks.archiveEvery("audited", 60_000)).build())
+          .getTask();
+      assertThat(created.getUpdatedBy()).isEqualTo("alice;role=operator");
+
+      Task paused = behindGateway.api().pauseTask(PauseTaskRequest.newBuilder().setTaskId("audited").build())
+          .getTask();
+      assertThat(paused.getUpdatedBy()).isEqualTo(GATEWAY);
+      assertThat(paused.getVersion()).isEqualTo(2);
+    }
+    // without the gateway, a plaintext caller is anonymous
+    Task plain = scheduler.api().createTask(CreateTaskRequest.newBuilder()
+        .setTask(Tasks.archiveEvery("anonymous-author", 60_000).setState(TaskState.TASK_STATE_PAUSED)).build())
+        .getTask();
+    assertThat(plain.getUpdatedBy()).isEqualTo("anonymous");
   }
 
   @Test

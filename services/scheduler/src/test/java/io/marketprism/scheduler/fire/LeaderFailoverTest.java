@@ -3,6 +3,7 @@ package io.marketprism.scheduler.fire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -13,17 +14,26 @@ import io.marketprism.scheduler.FakeStorage;
 import io.marketprism.scheduler.SchedulerFixture;
 import io.marketprism.scheduler.SchedulerMain;
 import io.marketprism.scheduler.Tasks;
+import io.marketprism.scheduler.invoke.TaskPublisher;
 import io.marketprism.scheduler.v1.ConcurrencyPolicy;
 import io.marketprism.scheduler.v1.CreateTaskRequest;
 import io.marketprism.scheduler.v1.ListRunsRequest;
 import io.marketprism.scheduler.v1.MisfirePolicy;
+import io.marketprism.scheduler.v1.NatsPublish;
 import io.marketprism.scheduler.v1.Run;
 import io.marketprism.scheduler.v1.RunState;
+import io.marketprism.scheduler.v1.Schedule;
 import io.marketprism.scheduler.v1.SchedulerServiceGrpc;
+import io.marketprism.scheduler.v1.Target;
+import io.marketprism.scheduler.v1.Task;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
 import io.nats.client.Connection;
+import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.Subscription;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,8 +49,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two scheduler replicas as separate JVM processes on one store; the leader is SIGKILLed while a 1 s task runs. The
- * stand-in storage sees each call's fire time (the task sets {@code cutoff_time_ns} to it).
+ * Two scheduler replicas as separate JVM processes on one store; the leader is SIGKILLed while two 1 s tasks run, one
+ * calling an RPC and one publishing to JetStream. The stand-in storage sees each call's fire time (the task sets
+ * {@code cutoff_time_ns} to it); a plain NATS subscription sees every publish, including copies the stream would drop
+ * as duplicates, with its fire time header.
  */
 @WithNats
 class LeaderFailoverTest {
@@ -53,6 +65,10 @@ class LeaderFailoverTest {
     Path logs = Files.createTempDirectory("scheduler-failover");
     try (FakeStorage storage = new FakeStorage();
         Connection nats = Nats.connect(natsServer.url())) {
+      String subject = "beacon." + prefix;
+      nats.jetStreamManagement().addStream(StreamConfiguration.builder().name(prefix.toUpperCase().replace('-', '_'))
+          .subjects(subject).storageType(StorageType.Memory).build());
+      Subscription published = nats.subscribe(subject);
       Map<String, Replica> replicas = new HashMap<>();
       for (String name : List.of("replica-a", "replica-b")) {
         replicas.put(name, Replica.launch(name, SchedulerFixture.environment(natsServer.url(), prefix,
@@ -63,6 +79,11 @@ class LeaderFailoverTest {
         replicas.get("replica-a").api().createTask(CreateTaskRequest.newBuilder().setTask(
             Tasks.archiveEvery("heartbeat", 1_000).setMisfirePolicy(MisfirePolicy.MISFIRE_POLICY_FIRE_ALL)
                 .setConcurrencyPolicy(ConcurrencyPolicy.CONCURRENCY_POLICY_ALLOW)).build());
+        replicas.get("replica-a").api().createTask(CreateTaskRequest.newBuilder().setTask(Task.newBuilder()
+            .setTaskId("beacon").setSchedule(Schedule.newBuilder().setInterval(Durations.fromSeconds(1)))
+            .setMisfirePolicy(MisfirePolicy.MISFIRE_POLICY_FIRE_ALL)
+            .setConcurrencyPolicy(ConcurrencyPolicy.CONCURRENCY_POLICY_ALLOW)
+            .setTarget(Target.newBuilder().setNatsPublish(NatsPublish.newBuilder().setSubject(subject)))).build());
         await().atMost(Duration.ofSeconds(20)).until(() -> storage.calls.size() >= 3);
 
         String leader = new String(nats.keyValue(prefix + "-lease").get("leader").getValue(),
@@ -98,6 +119,27 @@ class LeaderFailoverTest {
         assertThat(uncalled).as("runs without a call: %s", uncalled).hasSizeLessThanOrEqualTo(1)
             .allMatch(r -> r.getState() == RunState.RUN_STATE_RUNNING);
         assertThat(runs).allMatch(r -> r.getRunId().endsWith("s"));
+
+        // the publish task: each fire time published at most once, none missed but the one allowed above
+        Map<Long, Long> publishesPerSecond = new TreeMap<>();
+        // read until the publishes are two seconds past the end: the catch-up of the failover came before those
+        for (Message message = published.nextMessage(Duration.ofSeconds(10)); message != null;
+            message = published.nextMessage(Duration.ofSeconds(10))) {
+          long second = Long.parseLong(message.getHeaders().getFirst(TaskPublisher.FIRE_TIME_HEADER)) / 1_000_000_000L;
+          publishesPerSecond.merge(second, 1L, Long::sum);
+          if (second > end + 2) {
+            break;
+          }
+        }
+        assertThat(publishesPerSecond.values()).allMatch(count -> count == 1);
+        long firstPublished = publishesPerSecond.keySet().iterator().next();
+        List<Long> unpublished = new java.util.ArrayList<>();
+        for (long s = firstPublished; s <= end; s++) {
+          if (!publishesPerSecond.containsKey(s)) {
+            unpublished.add(s);
+          }
+        }
+        assertThat(unpublished).as("seconds without a publish").hasSizeLessThanOrEqualTo(1);
       } finally {
         for (Replica replica : replicas.values()) {
           replica.close();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.Timestamps;
+import static io.marketprism.scheduler.FireTimes.catchUps;
+import static io.marketprism.scheduler.FireTimes.secondsMissing;
+
 import io.marketprism.scheduler.FakeStorage;
 import io.marketprism.scheduler.SchedulerFixture;
 import io.marketprism.scheduler.Tasks;
@@ -12,7 +15,6 @@ import io.marketprism.scheduler.v1.CreateTaskRequest;
 import io.marketprism.scheduler.v1.ListRunsRequest;
 import io.marketprism.scheduler.v1.MisfirePolicy;
 import io.marketprism.scheduler.v1.Run;
-import io.marketprism.scheduler.v1.Trigger;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
 import java.time.Duration;
@@ -72,21 +74,5 @@ class MisfireTest {
   private static List<Run> runs(SchedulerFixture scheduler, String taskId) {
     return scheduler.api().listRuns(ListRunsRequest.newBuilder().setTaskId(taskId).setPageSize(1000).build())
         .getRunsList();
-  }
-
-  private static List<Run> catchUps(List<Run> runs) {
-    return runs.stream().filter(r -> r.getTrigger() == Trigger.TRIGGER_CATCH_UP).toList();
-  }
-
-  /** Whole seconds between the first and last fire time that have no run. */
-  private static List<Long> secondsMissing(List<Run> runs) {
-    List<Long> seconds = runs.stream().map(r -> Timestamps.toMillis(r.getFireTime()) / 1000).sorted().toList();
-    List<Long> missing = new java.util.ArrayList<>();
-    for (long s = seconds.get(0); s <= seconds.get(seconds.size() - 1); s++) {
-      if (!seconds.contains(s)) {
-        missing.add(s);
-      }
-    }
-    return missing;
   }
 }

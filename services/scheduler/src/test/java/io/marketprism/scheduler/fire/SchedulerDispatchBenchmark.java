@@ -8,8 +8,18 @@ import io.marketprism.scheduler.Tasks;
 import io.marketprism.scheduler.v1.ConcurrencyPolicy;
 import io.marketprism.scheduler.v1.CreateTaskRequest;
 import io.marketprism.scheduler.v1.MisfirePolicy;
+import com.google.protobuf.util.Durations;
+import io.marketprism.scheduler.invoke.TaskPublisher;
+import io.marketprism.scheduler.v1.NatsPublish;
+import io.marketprism.scheduler.v1.Schedule;
+import io.marketprism.scheduler.v1.Target;
+import io.marketprism.scheduler.v1.Task;
 import io.marketprism.testkit.NatsServer;
 import io.marketprism.testkit.WithNats;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +45,10 @@ import org.junit.jupiter.api.Test;
  * {@link ScheduledExecutorService} (one thread) firing the same schedule, lateness = when the runnable ran − its time.
  * A rate is sustained if every firing due in the window arrived (none lost or left behind) and p99 stays under 1 s.
  * The first 3 s of each window are a warm-up and not counted. Figures go to docs/benchmarks.md.
+ *
+ * <p>{@code -Dbench.targets=rpc,publish} (the default) also measures publish targets: the same tasks publishing to a
+ * JetStream subject through the scheduler's {@code BoundedPublisher}; lateness = when a plain subscription in this JVM
+ * received the message − the fire time in its {@code Marketprism-Fire-Time-Ns} header.
  */
 @WithNats
 class SchedulerDispatchBenchmark {
@@ -49,17 +63,26 @@ class SchedulerDispatchBenchmark {
     for (String rate : System.getProperty("bench.rates", "100,200,400,800").split(",")) {
       rates.add(Integer.parseInt(rate.trim()));
     }
-    System.out.printf("%n%-8s %-30s %-30s %s%n", "tasks/s", "scheduler p50 / p99 / max ms", "bare SES p50 / p99 ms",
+    System.out.printf("%n%-12s %-30s %-30s %s%n", "tasks/s", "scheduler p50 / p99 / max ms", "bare SES p50 / p99 ms",
         "delivered / due");
+    List<String> targets = List.of(System.getProperty("bench.targets", "rpc,publish").split(","));
     for (int rate : rates) {
       List<Long> bare = bareExecutor(rate);
-      Result scheduler = scheduler(rate);
-      System.out.printf("%-8d %-30s %-30s %d / %d%s%n", rate,
-          String.format("%.1f / %.1f / %.1f", pct(scheduler.lateness, 50), pct(scheduler.lateness, 99),
-              pct(scheduler.lateness, 100)),
-          String.format("%.2f / %.2f", pct(bare, 50), pct(bare, 99)), scheduler.delivered, scheduler.due,
-          scheduler.delivered == scheduler.due && pct(scheduler.lateness, 99) < 1000 ? "  sustained" : "  NOT sustained");
+      if (targets.contains("rpc")) {
+        print(rate, "", scheduler(rate), bare);
+      }
+      if (targets.contains("publish")) {
+        print(rate, " publish", publishingScheduler(rate), bare);
+      }
     }
+  }
+
+  private static void print(int rate, String target, Result scheduler, List<Long> bare) {
+    System.out.printf("%-12s %-30s %-30s %d / %d%s%n", rate + target,
+        String.format("%.1f / %.1f / %.1f", pct(scheduler.lateness, 50), pct(scheduler.lateness, 99),
+            pct(scheduler.lateness, 100)),
+        String.format("%.2f / %.2f", pct(bare, 50), pct(bare, 99)), scheduler.delivered, scheduler.due,
+        scheduler.delivered == scheduler.due && pct(scheduler.lateness, 99) < 1000 ? "  sustained" : "  NOT sustained");
   }
 
   private record Result(List<Long> lateness, long delivered, long due) {}
@@ -85,6 +108,40 @@ class SchedulerDispatchBenchmark {
         }
       }
       return new Result(lateness, lateness.size(), (long) rate * MEASURED_SECONDS);
+    }
+  }
+
+  private static Result publishingScheduler(int rate) throws Exception {
+    String prefix = SchedulerFixture.uniquePrefix();
+    String subject = "bench." + prefix;
+    List<Long> lateness = new CopyOnWriteArrayList<>();
+    long[] window = new long[2];
+    try (FakeStorage unused = new FakeStorage();
+        Connection nats = Nats.connect(natsServer.url());
+        SchedulerFixture scheduler = SchedulerFixture.start(natsServer, prefix, unused.address())) {
+      nats.jetStreamManagement().addStream(StreamConfiguration.builder().name(prefix.toUpperCase().replace('-', '_'))
+          .subjects(subject).storageType(StorageType.Memory).build());
+      io.nats.client.Dispatcher receiver = nats.createDispatcher(message -> {
+        long received = nowNanos();
+        long fireTime = Long.parseLong(message.getHeaders().getFirst(TaskPublisher.FIRE_TIME_HEADER));
+        long second = fireTime / 1_000_000_000L;
+        if (second >= window[0] && second < window[1]) {
+          lateness.add(received - fireTime);
+        }
+      });
+      receiver.subscribe(subject);
+      for (int i = 0; i < rate; i++) {
+        scheduler.api().createTask(CreateTaskRequest.newBuilder().setTask(Task.newBuilder().setTaskId("bench-" + i)
+            .setSchedule(Schedule.newBuilder().setInterval(Durations.fromSeconds(1)))
+            .setTarget(Target.newBuilder().setNatsPublish(NatsPublish.newBuilder().setSubject(subject)))
+            .setMisfirePolicy(MisfirePolicy.MISFIRE_POLICY_SKIP)
+            .setConcurrencyPolicy(ConcurrencyPolicy.CONCURRENCY_POLICY_ALLOW)).build());
+      }
+      window[0] = nextWholeSecond(Instant.now().plusSeconds(1)) + WARMUP_SECONDS;
+      window[1] = window[0] + MEASURED_SECONDS;
+      await().atMost(Duration.ofSeconds(WARMUP_SECONDS + MEASURED_SECONDS + 30)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> Instant.now().getEpochSecond() > window[1] + 5);
+      return new Result(List.copyOf(lateness), lateness.size(), (long) rate * MEASURED_SECONDS);
     }
   }
 

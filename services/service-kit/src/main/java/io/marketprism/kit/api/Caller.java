@@ -1,4 +1,4 @@
-package io.marketprism.config.access;
+package io.marketprism.kit.api;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.marketprism.config.access;
+package io.marketprism.kit.api;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -25,7 +25,7 @@ public final class CallerInterceptor implements ServerInterceptor {
   public static final Metadata.Key<String> FORWARDED_CALLER =
       Metadata.Key.of("x-marketprism-caller", Metadata.ASCII_STRING_MARSHALLER);
 
-  private static final Context.Key<Caller> CALLER = Context.key("marketprism-config-caller");
+  private static final Context.Key<Caller> CALLER = Context.key("marketprism-caller");
   private static final Set<String> ROLES = Set.of("reader", "operator", "admin");
 
   private final String gatewayIdentity;
