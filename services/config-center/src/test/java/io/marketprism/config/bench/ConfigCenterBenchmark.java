@@ -1,5 +1,6 @@
 package io.marketprism.config.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
@@ -53,8 +54,10 @@ class ConfigCenterBenchmark {
 
   static NatsServer nats;
 
-  private static final int SECONDS = Integer.getInteger("bench.seconds", 8);
-  private static final int WATCHERS = Integer.getInteger("bench.watchers", 10_000);
+  private static final int SECONDS = BenchmarkResults.choose("bench.seconds", 8, 3);
+  /** Quick mode skips the fan-out: opening 10,000 watchers takes minutes here, and fewer would not test the goal. */
+  private static final int WATCHERS = BenchmarkResults.choose("bench.watchers", 10_000, 0);
+  private static final int CLIENT_GET_OPS = BenchmarkResults.choose("bench.client-get.ops", 20_000_000, 5_000_000);
   private static final int IN_FLIGHT = 64;
   private static final int KEYS = 100;
 
@@ -70,10 +73,16 @@ class ConfigCenterBenchmark {
       }
       System.out.printf("machine: %d cores, load %.2f%n", Runtime.getRuntime().availableProcessors(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      BenchmarkResults results = BenchmarkResults.start(ConfigCenterBenchmark.class);
       try {
-        clientGet(channel, environment);
-        serverGet(channel, environment);
-        fanOut(center, environment);
+        clientGet(channel, environment, results);
+        serverGet(channel, environment, results);
+        if (WATCHERS > 0) {
+          fanOut(center, environment, results);
+        } else {
+          results.skipped("watch.fan-out", "push fan-out: one put to 10,000 Watch streams",
+              "quick mode: opening 10,000 watchers takes minutes on this machine");
+        }
       } finally {
         channel.shutdownNow();
       }
@@ -81,7 +90,8 @@ class ConfigCenterBenchmark {
   }
 
   /** Best of five rounds each (the least disturbed), after a warm-up round. */
-  private static void clientGet(ManagedChannel channel, String environment) throws Exception {
+  private static void clientGet(ManagedChannel channel, String environment, BenchmarkResults results)
+      throws Exception {
     String[] keys = new String[KEYS];
     ConcurrentHashMap<String, String> map = new ConcurrentHashMap<>();
     for (int i = 0; i < KEYS; i++) {
@@ -91,7 +101,7 @@ class ConfigCenterBenchmark {
     try (ConfigClient client = ConfigClient.builder(channel, environment, "bench").start()) {
       assertThat(client.awaitReady(Duration.ofSeconds(30))).isTrue();
       assertThat(client.getString("key-7", "")).isEqualTo("value-7");
-      int ops = 20_000_000;
+      int ops = CLIENT_GET_OPS;
       double clientNs = Double.MAX_VALUE;
       double mapNs = Double.MAX_VALUE;
       long sink = 0;
@@ -113,10 +123,13 @@ class ConfigCenterBenchmark {
       }
       System.out.printf("client get (cached)   %8.1f ns/op%nConcurrentHashMap get %8.1f ns/op%n", clientNs, mapNs);
       System.out.printf("ratio client get / map get: %.2f (lower is better; checksum %d)%n", clientNs / mapNs, sink);
+      results.compared("client.get", "cached ConfigClient.getString (best of 5 rounds; lower is better)", clientNs,
+          "ns/op", mapNs, "ConcurrentHashMap.getOrDefault ns/op");
     }
   }
 
-  private static void serverGet(ManagedChannel channel, String environment) throws Exception {
+  private static void serverGet(ManagedChannel channel, String environment, BenchmarkResults results)
+      throws Exception {
     ConfigServiceGrpc.ConfigServiceStub stub = ConfigServiceGrpc.newStub(channel);
     Result warm = run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), (i, done) -> getCall(stub, environment, i, done));
     Result server = run(Duration.ofSeconds(SECONDS), (i, done) -> getCall(stub, environment, i, done));
@@ -143,6 +156,9 @@ class ConfigCenterBenchmark {
     print("jnats KV get (floor)", raw);
     System.out.printf("ratio server Get / jnats KV get at %d in flight: %.2f (seed goal > 50,000 Get/s; warm-up %d errors)%n",
         IN_FLIGHT, server.rate() / raw.rate(), warm.errors());
+    results.row("server.get", "server Get, " + IN_FLIGHT + " in flight, against jnats KeyValue.get on the same bucket",
+        server.rate(), "calls/s", raw.rate(), "jnats KV get/s", server.rate() / raw.rate(), "> 50,000 Get/s",
+        server.rate() > 50_000);
   }
 
   private static void getCall(ConfigServiceGrpc.ConfigServiceStub stub, String environment, long i,
@@ -165,7 +181,8 @@ class ConfigCenterBenchmark {
   }
 
   /** Opens the watchers (on a few channels, as many clients would share connections), puts once, times delivery. */
-  private static void fanOut(ConfigCenterFixture center, String environment) throws Exception {
+  private static void fanOut(ConfigCenterFixture center, String environment, BenchmarkResults results)
+      throws Exception {
     int port = center.service().grpcAddress().getPort();
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -228,6 +245,9 @@ class ConfigCenterBenchmark {
               + " (seed goal p99 < 100 ms, aim < 50 ms)%n", n, WATCHERS, all,
           n == 0 ? 0 : sorted[n / 2] / 1e6, n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6,
           n == 0 ? 0 : sorted[n - 1] / 1e6);
+      double p99 = n == 0 ? Double.NaN : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e6;
+      results.figure("watch.fan-out", "push fan-out: one put to " + WATCHERS + " Watch streams (" + n
+          + " reached)", p99, "ms p99", "p99 < 100 ms at every watcher", all && p99 < 100);
     } finally {
       context.cancel(null);
       channels.forEach(ManagedChannel::shutdownNow);
