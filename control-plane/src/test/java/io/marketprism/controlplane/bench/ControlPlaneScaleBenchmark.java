@@ -122,9 +122,9 @@ class ControlPlaneScaleBenchmark {
       BenchmarkResults results = BenchmarkResults.start(ControlPlaneScaleBenchmark.class);
       long p99 = sorted[(int) (sorted.length * 0.99)];
       boolean everyClientUpdated = sorted.length == CHANGES * CLIENTS;
-      results.figure("change.p99", "registry change → every one of " + CLIENTS + " xDS clients ACKed ("
-          + INSTANCES + " instances, " + SERVICES + " services; " + sorted.length + " of " + CHANGES * CLIENTS
-          + " updates seen)", p99, "ms p99", "p99 < 1 s, every client updated", p99 < 1000 && everyClientUpdated);
+      results.figure("change.p99", String.format("registry change → every one of %d xDS clients ACKed (%,d"
+          + " instances, %d services; %,d of %,d updates seen)", CLIENTS, INSTANCES, SERVICES, sorted.length,
+          CHANGES * CLIENTS), p99, "ms p99", "p99 < 1 s, every client updated", p99 < 1000 && everyClientUpdated);
       results.figure("heap", "control-plane heap after GC with the registry loaded", heapBeforeClients >> 20, "MiB",
           "< 512 MiB", (heapBeforeClients >> 20) < 512);
     } finally {

@@ -46,10 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class UnaryCallBenchmark {
 
-  // quick mode (./marketprism bench --quick): a third of the calls, still thousands per channel
+  // quick mode (./marketprism bench --quick): a fifth of the calls, still thousands per channel
   private static final int WARMUP = BenchmarkResults.choose("bench.warm-up", 3_000, 1_000);
-  private static final int SEQUENTIAL = BenchmarkResults.choose("bench.sequential", 10_000, 3_000);
-  private static final int CONCURRENT = BenchmarkResults.choose("bench.concurrent", 40_000, 12_000);
+  private static final int SEQUENTIAL = BenchmarkResults.choose("bench.sequential", 10_000, 2_000);
+  private static final int CONCURRENT = BenchmarkResults.choose("bench.concurrent", 40_000, 8_000);
   private static final int IN_FLIGHT = 64;
 
   record Result(String name, double callsPerSecond, double p50Micros, double p99Micros) {}

@@ -66,38 +66,33 @@ final class BenchCommand implements Callable<Integer> {
       throw new LauncherException("no benchmarks in module " + only + "; modules with benchmarks: "
           + BenchmarkCatalog.ALL.stream().map(BenchmarkSpec::module).distinct().toList());
     }
-    MavenBenchmarkRunner runner = new MavenBenchmarkRunner(repository, mavenCommand(),
-        workspace.directory().resolve("bench"), quick);
+    Path log = workspace.directory().resolve("bench").resolve("maven.log");
+    MavenBenchmarkRunner runner = new MavenBenchmarkRunner(repository, mavenCommand(), log, quick);
     Instant started = Instant.now();
     String commit = commit(repository); // before the run: the report page is changed at its end
     MachineLoad before = MachineLoad.now();
-    out.printf("bench%s: %d benchmarks, load average %s on %d cores; output in %s%n", quick ? " --quick" : "",
-        specs.size(), before.loadAverages(), before.cores(), workspace.directory().resolve("bench"));
-    out.flush();
-    List<BenchmarkOutcome> outcomes = new ArrayList<>();
-    Duration expectedDone = Duration.ZERO;
-    for (int i = 0; i < specs.size(); i++) {
-      BenchmarkSpec benchmark = specs.get(i);
-      String label = String.format("%d/%d %s %s", i + 1, specs.size(), benchmark.module(), benchmark.className());
-      Duration elapsed = Duration.between(started, Instant.now());
-      var skip = benchmark.skippedIn(quick);
-      if (skip.isPresent()) {
-        out.printf("[%s] %s: skipped in quick mode (%s)%n", clock(elapsed), label, skip.get());
-        out.flush();
-        outcomes.add(BenchmarkOutcome.skipped(benchmark, "not run in quick mode: " + skip.get()));
-        continue;
-      }
-      out.printf("[%s] %s: running (ETA %s)%n", clock(elapsed), label,
-          clock(eta(elapsed, expectedDone, specs.subList(i, specs.size()), quick)));
-      out.flush();
-      BenchmarkOutcome outcome = runner.run(benchmark, quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30));
-      outcomes.add(outcome);
-      expectedDone = expectedDone.plus(benchmark.expected(quick));
-      out.printf("[%s] %s: %s in %s, %d rows%s%n", clock(Duration.between(started, Instant.now())), label,
-          outcome.status().name().toLowerCase(java.util.Locale.ROOT), clock(outcome.elapsed()), outcome.rows().size(),
-          outcome.reason() == null ? "" : " — " + outcome.reason());
-      out.flush();
+    List<BenchmarkSpec> toRun = specs.stream().filter(spec -> spec.skippedIn(quick).isEmpty()).toList();
+    out.printf("bench%s: %d benchmarks in one Maven run (%d skipped), load average %s on %d cores; Maven's output"
+            + " in %s%n", quick ? " --quick" : "", toRun.size(), specs.size() - toRun.size(), before.loadAverages(),
+        before.cores(), log);
+    for (BenchmarkSpec benchmark : specs) {
+      benchmark.skippedIn(quick).ifPresent(reason -> out.printf("  %s %s: skipped in quick mode (%s)%n",
+          benchmark.module(), benchmark.className(), reason));
     }
+    out.flush();
+    BenchProgress progress = new BenchProgress(out, started, toRun, quick);
+    List<BenchmarkOutcome> ran = toRun.isEmpty() ? List.of()
+        : runner.run(toRun, quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30), progress);
+    List<BenchmarkOutcome> outcomes = new ArrayList<>();
+    for (BenchmarkSpec benchmark : specs) {
+      var skip = benchmark.skippedIn(quick);
+      outcomes.add(skip.isPresent()
+          ? BenchmarkOutcome.skipped(benchmark, "not run in quick mode: " + skip.get())
+          : ran.get(toRun.indexOf(benchmark)));
+    }
+    ran.stream().filter(outcome -> !progress.reported(outcome.spec())).forEach(outcome -> out.printf(
+        "[%s] %s %s: %s%n", BenchProgress.clock(Duration.between(started, Instant.now())), outcome.spec().module(),
+        outcome.spec().className(), outcome.reason()));
     MachineLoad after = MachineLoad.now();
     BenchmarkReport.Run run = new BenchmarkReport.Run(started, Duration.between(started, Instant.now()),
         commit, "./marketprism bench" + (quick ? " --quick" : "") + (only == null ? "" : " --only " + only),
@@ -111,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
     Path page = repository.resolve("docs/benchmarks.md");
     String document = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "# Benchmarks\n";
     Files.writeString(page, MarkedSection.replace(document, BenchmarkReport.render(run)), StandardCharsets.UTF_8);
-    out.printf("[%s] report written to %s%s%n", clock(run.took()), repository.relativize(page),
+    out.printf("[%s] report written to %s%s%n", BenchProgress.clock(run.took()), repository.relativize(page),
         run.anyFailed() ? "; some benchmarks FAILED (see the list at its end)" : "");
     out.flush();
     return run.anyFailed() ? 1 : 0;
@@ -120,24 +115,6 @@ final class BenchCommand implements Callable<Integer> {
   private List<String> mavenCommand() {
     String command = maven != null ? maven : System.getenv().getOrDefault("MVN", "mvn");
     return Arrays.asList(command.trim().split("\\s+"));
-  }
-
-  /**
-   * What is left: the expected durations of the remaining benchmarks, scaled by how the finished ones compared with
-   * theirs (a loaded machine runs everything slower).
-   */
-  static Duration eta(Duration elapsed, Duration expectedDone, List<BenchmarkSpec> remaining, boolean quick) {
-    double pace = expectedDone.isZero() ? 1 : Math.max(0.5, elapsed.toMillis() / (double) expectedDone.toMillis());
-    long millis = 0;
-    for (BenchmarkSpec benchmark : remaining) {
-      millis += benchmark.skippedIn(quick).isPresent() ? 0 : benchmark.expected(quick).toMillis();
-    }
-    return Duration.ofMillis((long) (millis * pace));
-  }
-
-  private static String clock(Duration duration) {
-    long seconds = duration.toSeconds();
-    return String.format("%d:%02d", seconds / 60, seconds % 60);
   }
 
   /** {@code git rev-parse HEAD}, marked when the work tree has uncommitted changes; "unknown" without git. */

@@ -1,5 +1,6 @@
 package io.marketprism.launcher.bench;
 
+import io.marketprism.testkit.bench.BenchmarkRow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param rows what it recorded (possibly some rows even when it failed later)
  */
 public record BenchmarkOutcome(
-    BenchmarkSpec spec, Status status, String reason, Duration elapsed, List<ResultRow> rows) {
+    BenchmarkSpec spec, Status status, String reason, Duration elapsed, List<BenchmarkRow> rows) {
 
   /** How a benchmark ended. */
   public enum Status {

@@ -1,5 +1,6 @@
 package io.marketprism.launcher.bench;
 
+import io.marketprism.testkit.bench.BenchmarkRow;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -64,7 +65,7 @@ public final class BenchmarkReport {
     out.append("| benchmark | what | figure | baseline, same run | ratio | goal | met |\n");
     out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
     for (BenchmarkOutcome outcome : run.outcomes()) {
-      for (ResultRow row : outcome.rows()) {
+      for (BenchmarkRow row : outcome.rows()) {
         if (row.skipped() == null) {
           out.append(tableRow(outcome.spec(), row));
         }
@@ -78,7 +79,7 @@ public final class BenchmarkReport {
     return out.toString();
   }
 
-  private static String tableRow(BenchmarkSpec spec, ResultRow row) {
+  private static String tableRow(BenchmarkSpec spec, BenchmarkRow row) {
     String baseline = row.baseline() == null ? "" : number(row.baseline()) + " " + cell(row.baselineWhat());
     String ratio = row.ratio() == null ? "" : ratio(row.ratio());
     String met = row.met() == null ? "" : row.met() ? "met" : "**not met**";
@@ -96,7 +97,7 @@ public final class BenchmarkReport {
         case SKIPPED -> lines.add("skipped: " + name + ": " + cell(outcome.reason()));
         case PASSED -> { }
       }
-      for (ResultRow row : outcome.rows()) {
+      for (BenchmarkRow row : outcome.rows()) {
         if (row.skipped() != null) {
           lines.add("skipped: " + name + " " + cell(row.what()) + ": " + cell(row.skipped()));
         }

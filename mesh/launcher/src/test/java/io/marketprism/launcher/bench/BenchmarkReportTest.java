@@ -1,5 +1,6 @@
 package io.marketprism.launcher.bench;
 
+import io.marketprism.testkit.bench.BenchmarkRow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -19,10 +20,10 @@ class BenchmarkReportTest {
   void oneTableOfEveryFigureWithItsBaselineRatioAndGoal() {
     String report = BenchmarkReport.render(run(new MachineLoad(2, 24L << 30, "0.50 0.40 0.30"),
         new BenchmarkOutcome(GATEWAY, BenchmarkOutcome.Status.PASSED, null, Duration.ofSeconds(61), List.of(
-            new ResultRow("GatewayBenchmark", "rest", "REST | 64 in flight", 2177.4, "calls/s", 5384.0,
-                "direct gRPC calls/s", 0.40441, "ratio ≥ 0.5", false, null),
-            new ResultRow("GatewayBenchmark", "hit", "cache hit", 41.94, "ns/op", null, null, null, null, null,
-                null)))));
+            new BenchmarkRow("GatewayBenchmark", "rest", "REST | 64 in flight", 2177.4, "calls/s", 5384.0,
+                "direct gRPC calls/s", 0.40441, "ratio ≥ 0.5", false, true, null),
+            new BenchmarkRow("GatewayBenchmark", "hit", "cache hit", 41.94, "ns/op", null, null, null, null, null,
+                true, null)))));
 
     assertThat(report)
         .contains("| benchmark | what | figure | baseline, same run | ratio | goal | met |")
@@ -43,8 +44,8 @@ class BenchmarkReportTest {
             Duration.ofSeconds(75), List.of()),
         BenchmarkOutcome.skipped(CONSOLE, "not run in quick mode: runs for 10 minutes"),
         new BenchmarkOutcome(GATEWAY, BenchmarkOutcome.Status.PASSED, null, Duration.ofSeconds(61), List.of(
-            new ResultRow("GatewayBenchmark", "fan", "fan-out to 10,000 watchers", null, "", null, null, null, null,
-                null, "quick mode: takes minutes")))));
+            new BenchmarkRow("GatewayBenchmark", "fan", "fan-out to 10,000 watchers", null, "", null, null, null, null,
+                null, true, "quick mode: takes minutes")))));
 
     assertThat(report)
         .contains("**failed**: `IngestBenchmark` (services/data-storage) after 1 min 15 s: exit code 1:"

@@ -1,12 +1,17 @@
 package io.marketprism.testkit.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where every {@code *Benchmark} records its headline figures: one JSON line per {@link BenchmarkRow} in
@@ -23,7 +28,9 @@ public final class BenchmarkResults {
   /** Relative to the module's directory, where surefire runs the benchmark. */
   public static final Path DIRECTORY = Path.of("target", "benchmark-results");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // rows written by a newer kit may carry fields this reader does not know yet
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final String benchmark;
   private final Path file;
@@ -89,7 +96,8 @@ public final class BenchmarkResults {
       double minimumRatio) {
     double ratio = figure / baseline;
     write(new BenchmarkRow(benchmark, id, what, figure, unit, baseline, baselineWhat, ratio,
-        "ratio ≥ " + minimumRatio, ratio >= minimumRatio, quick, null));
+        "ratio ≥ " + BigDecimal.valueOf(minimumRatio).stripTrailingZeros().toPlainString(), ratio >= minimumRatio,
+        quick, null));
   }
 
   /** Any row built by the caller, e.g. one whose goal is not a simple minimum. */
@@ -101,6 +109,37 @@ public final class BenchmarkResults {
   /** A figure this run did not measure (e.g. one that cannot be shortened for quick mode), and why. */
   public void skipped(String id, String what, String reason) {
     write(new BenchmarkRow(benchmark, id, what, null, "", null, null, null, null, null, quick, reason));
+  }
+
+  /**
+   * The rows in {@code file}, in order (what {@code ./marketprism bench} collects); none when it does not exist. A
+   * line that is not a row is an error naming the file and line.
+   */
+  public static List<BenchmarkRow> read(Path file) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<BenchmarkRow> rows = new ArrayList<>();
+    try {
+      int number = 0;
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        number++;
+        if (!line.isBlank()) {
+          rows.add(parse(line, file + ":" + number));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  private static BenchmarkRow parse(String line, String where) {
+    try {
+      return JSON.readValue(line, BenchmarkRow.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(where + ": not a result row: " + e.getOriginalMessage(), e);
+    }
   }
 
   /** The file the rows go to. */

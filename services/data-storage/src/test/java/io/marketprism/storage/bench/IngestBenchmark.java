@@ -84,12 +84,14 @@ class IngestBenchmark {
         + " (from the first stored batch to the last)%n", TRADES, endToEnd);
     System.out.printf("ratio     ingest / baseline = %.2f%n", endToEnd / baseline);
     BenchmarkResults results = BenchmarkResults.start(IngestBenchmark.class);
-    results.row("ingest.sustained", "storage ingest JetStream → ClickHouse, " + TRADES + " trades, sustained",
+    results.row("ingest.sustained",
+        String.format("storage ingest JetStream → ClickHouse, %,d trades, sustained", TRADES),
         endToEnd, "trades/s", baseline, "plain JDBC batch insert trades/s", endToEnd / baseline,
         "≥ 100k trades/s and ratio ≥ 0.5", endToEnd >= 100_000 && endToEnd / baseline >= 0.5);
 
     long p99 = latency(nats, clickHouseServer);
-    results.figure("latency.p99", "publish → queryable at " + RATE + " trades/s for " + LATENCY_SECONDS + " s",
+    results.figure("latency.p99",
+        String.format("publish → queryable at %,d trades/s for %d s", RATE, LATENCY_SECONDS),
         p99, "ms p99", "p99 < 1 s", p99 < 1000);
     System.out.println("load      after:  " + loadAverage());
   }

@@ -48,13 +48,13 @@ public class NormalizeBenchmark {
 
   /**
    * The entry point of {@code ./marketprism bench} (surefire skips {@code *Benchmark}): one fork with the GC
-   * profiler; quick mode measures 2 × 1 s after 1 × 1 s of warm-up per benchmark, the full run 5 × 2 s after 5 × 2 s.
+   * profiler; quick mode measures 2 × 0.5 s after 1 × 1 s of warm-up per benchmark, the full run 5 × 2 s after 5 × 2 s.
    */
   @Test
   void run() throws Exception {
     System.setProperty("jmh.ignoreLock", "true"); // other JMH runs on the shared machine must not block this one
     NormalizeRatios.measure(BenchmarkResults.quick()
-        ? new String[] {"-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "1s", "-prof", "gc"}
+        ? new String[] {"-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "500ms", "-prof", "gc"}
         : new String[] {"-f", "1", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s", "-prof", "gc"});
   }
 
