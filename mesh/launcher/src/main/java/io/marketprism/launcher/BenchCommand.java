@@ -37,6 +37,11 @@ import picocli.CommandLine.Spec;
     description = "Runs the benchmarks of every module and writes the report in docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
 
+  /** Longest one benchmark may run before the Maven run is stopped. */
+  private static final Duration QUICK_LIMIT = Duration.ofMinutes(5);
+
+  private static final Duration FULL_LIMIT = Duration.ofMinutes(30);
+
   @ParentCommand MarketPrismCommand parent;
 
   @Spec CommandSpec spec;
@@ -82,14 +87,8 @@ final class BenchCommand implements Callable<Integer> {
     out.flush();
     BenchProgress progress = new BenchProgress(out, started, toRun, quick);
     List<BenchmarkOutcome> ran = toRun.isEmpty() ? List.of()
-        : runner.run(toRun, quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30), progress);
-    List<BenchmarkOutcome> outcomes = new ArrayList<>();
-    for (BenchmarkSpec benchmark : specs) {
-      var skip = benchmark.skippedIn(quick);
-      outcomes.add(skip.isPresent()
-          ? BenchmarkOutcome.skipped(benchmark, "not run in quick mode: " + skip.get())
-          : ran.get(toRun.indexOf(benchmark)));
-    }
+        : runner.run(toRun, quick ? QUICK_LIMIT : FULL_LIMIT, progress);
+    List<BenchmarkOutcome> outcomes = inCatalogOrder(specs, toRun, ran);
     ran.stream().filter(outcome -> !progress.reported(outcome.spec())).forEach(outcome -> out.printf(
         "[%s] %s %s: %s%n", BenchProgress.clock(Duration.between(started, Instant.now())), outcome.spec().module(),
         outcome.spec().className(), outcome.reason()));
@@ -100,16 +99,34 @@ final class BenchCommand implements Callable<Integer> {
     if (only != null) {
       out.println();
       out.print(BenchmarkReport.render(run));
-      out.flush();
-      return run.anyFailed() ? 1 : 0;
+    } else {
+      Path page = writeReport(repository, run);
+      out.printf("[%s] report written to %s%s%n", BenchProgress.clock(run.took()), repository.relativize(page),
+          run.anyFailed() ? "; some benchmarks FAILED (see the list at its end)" : "");
     }
+    out.flush();
+    return run.anyFailed() ? 1 : 0;
+  }
+
+  /** Every benchmark's outcome in the catalog's order: the skipped ones and those Maven ran. */
+  private List<BenchmarkOutcome> inCatalogOrder(List<BenchmarkSpec> specs, List<BenchmarkSpec> toRun,
+      List<BenchmarkOutcome> ran) {
+    List<BenchmarkOutcome> outcomes = new ArrayList<>();
+    for (BenchmarkSpec benchmark : specs) {
+      var skip = benchmark.skippedIn(quick);
+      outcomes.add(skip.isPresent()
+          ? BenchmarkOutcome.skipped(benchmark, "not run in quick mode: " + skip.get())
+          : ran.get(toRun.indexOf(benchmark)));
+    }
+    return outcomes;
+  }
+
+  /** Rewrites the generated section of docs/benchmarks.md, keeping everything around it. */
+  private static Path writeReport(Path repository, BenchmarkReport.Run run) throws IOException {
     Path page = repository.resolve("docs/benchmarks.md");
     String document = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "# Benchmarks\n";
     Files.writeString(page, MarkedSection.replace(document, BenchmarkReport.render(run)), StandardCharsets.UTF_8);
-    out.printf("[%s] report written to %s%s%n", BenchProgress.clock(run.took()), repository.relativize(page),
-        run.anyFailed() ? "; some benchmarks FAILED (see the list at its end)" : "");
-    out.flush();
-    return run.anyFailed() ? 1 : 0;
+    return page;
   }
 
   private List<String> mavenCommand() {
