@@ -46,7 +46,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--quick", description = "Shorter phases (aiming at 10 minutes in all); benchmarks that cannot be shortened are skipped.")
+  @Option(
+      names = "--quick",
+      description =
+          "Shorter phases (aiming at 10 minutes in all); benchmarks that cannot be shortened are skipped.")
   boolean quick;
 
   @Option(
