@@ -70,7 +70,8 @@ public final class ClusterPublishBenchmark {
           median[0].perSecond() / median[1].perSecond(), rounds, OS.getSystemLoadAverage());
       BenchmarkResults results = BenchmarkResults.start(ClusterPublishBenchmark.class);
       results.compared("r3.acks", String.format(Locale.ROOT, "publish acks/s, 3-member cluster R3 vs 1"
-          + " server R1 (%,d messages, %,d in flight; the round with the median ratio of %d)", count, window, rounds), median[0].perSecond(), "acks/s",
+          + " server R1 (%,d messages, %,d in flight; the round with the median ratio of %d)", count, window, rounds),
+          median[0].perSecond(), "acks/s",
           median[1].perSecond(), "1 server R1 acks/s");
       results.compared("r3.server-cpu", "nats-server CPU per message, all 3 members vs 1 server (same round)",
           median[0].serverMicrosPerMessage(), "µs/msg", median[1].serverMicrosPerMessage(), "1 server µs/msg");

@@ -14,7 +14,8 @@ final class SurefireOutput {
   private static final Pattern FINISHED = Pattern.compile(
       "^\\[(?:INFO|WARNING|ERROR)\\] Tests run: \\d+, Failures: (\\d+), Errors: (\\d+), Skipped: \\d+.* -- in (\\S+)$");
   /** A failed test method; surefire prints its exception on the next line. */
-  private static final Pattern METHOD_FAILED = Pattern.compile("^\\[ERROR\\] \\S+ -- Time elapsed.*<<< (?:FAILURE|ERROR)!$");
+  private static final Pattern METHOD_FAILED =
+      Pattern.compile("^\\[ERROR\\] \\S+ -- Time elapsed.*<<< (?:FAILURE|ERROR)!$");
   private static final Pattern BUILD_FAILED =
       Pattern.compile("^\\[ERROR\\] Failed to execute goal .* on project (\\S+?): (.*)$");
   private static final int LONGEST = 240;

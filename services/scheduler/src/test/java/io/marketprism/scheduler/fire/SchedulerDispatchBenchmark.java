@@ -48,7 +48,8 @@ class SchedulerDispatchBenchmark {
   @Test
   void dispatchLatenessAgainstABareScheduledExecutor() throws Exception {
     List<Integer> rates = new ArrayList<>();
-    for (String rate : System.getProperty("bench.rates", BenchmarkResults.quick() ? "100" : "100,200,400,800").split(",")) {
+    String defaultRates = BenchmarkResults.quick() ? "100" : "100,200,400,800";
+    for (String rate : System.getProperty("bench.rates", defaultRates).split(",")) {
       rates.add(Integer.parseInt(rate.trim()));
     }
     System.out.printf("%n%-8s %-30s %-30s %s%n", "tasks/s", "scheduler p50 / p99 / max ms", "bare SES p50 / p99 ms",
