@@ -1,5 +1,6 @@
 package io.marketprism.controlplane.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.grpc.InsecureChannelCredentials;
@@ -42,7 +43,8 @@ class ControlPlaneScaleBenchmark {
   private static final int SERVICES = 100;
   private static final int INSTANCES = 1_000;
   private static final int CLIENTS = 200;
-  private static final int CHANGES = 10;
+  /** Quick mode keeps the scale (what the goal is about) and makes half the changes. */
+  private static final int CHANGES = BenchmarkResults.choose("bench.changes", 10, 5);
 
   @Test
   void run(NatsServer nats) throws Exception {
@@ -117,6 +119,14 @@ class ControlPlaneScaleBenchmark {
           heapBeforeClients >> 20, heapAfterGc() >> 20, CLIENTS);
       System.out.printf("snapshot builds: %d, refused: %d, NACKs: %d%n",
           cp.snapshots().builds(), cp.snapshots().rejectedSnapshots(), cp.nodes().nackCount());
+      BenchmarkResults results = BenchmarkResults.start(ControlPlaneScaleBenchmark.class);
+      long p99 = sorted[(int) (sorted.length * 0.99)];
+      boolean everyClientUpdated = sorted.length == CHANGES * CLIENTS;
+      results.figure("change.p99", String.format("registry change → every one of %d xDS clients ACKed (%,d"
+          + " instances, %d services; %,d of %,d updates seen)", CLIENTS, INSTANCES, SERVICES, sorted.length,
+          CHANGES * CLIENTS), p99, "ms p99", "p99 < 1 s, every client updated", p99 < 1000 && everyClientUpdated);
+      results.figure("heap", "control-plane heap after GC with the registry loaded", heapBeforeClients >> 20, "MiB",
+          "< 512 MiB", (heapBeforeClients >> 20) < 512);
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
       server.shutdownNow();

@@ -1,5 +1,6 @@
 package io.marketprism.controlplane.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -45,9 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class UnaryCallBenchmark {
 
-  private static final int WARMUP = 3_000;
-  private static final int SEQUENTIAL = 10_000;
-  private static final int CONCURRENT = 40_000;
+  // quick mode (./marketprism bench --quick): a fifth of the calls, still thousands per channel
+  private static final int WARMUP = BenchmarkResults.choose("bench.warm-up", 3_000, 1_000);
+  private static final int SEQUENTIAL = BenchmarkResults.choose("bench.sequential", 10_000, 2_000);
+  private static final int CONCURRENT = BenchmarkResults.choose("bench.concurrent", 40_000, 8_000);
   private static final int IN_FLIGHT = 64;
 
   record Result(String name, double callsPerSecond, double p50Micros, double p99Micros) {}
@@ -104,6 +106,7 @@ class UnaryCallBenchmark {
       }
       print("sequential (1 call in flight, " + SEQUENTIAL + " calls)", sequential);
       print(IN_FLIGHT + " calls in flight (" + CONCURRENT + " calls)", concurrent);
+      record(sequential, concurrent);
 
       for (ManagedChannel c : channels.values()) {
         c.shutdownNow();
@@ -111,6 +114,24 @@ class UnaryCallBenchmark {
       direct.shutdownNow();
       directTls.shutdownNow();
     }
+  }
+
+  /** Rows in the order of {@code channels}: direct plaintext, xds plaintext, direct mTLS, xds mTLS. */
+  private static void record(List<Result> sequential, List<Result> concurrent) {
+    BenchmarkResults results = BenchmarkResults.start(UnaryCallBenchmark.class);
+    results.compared("xds.plaintext.sequential", "unary calls, xDS plaintext vs direct plaintext, sequential",
+        sequential.get(1).callsPerSecond(), "calls/s", sequential.get(0).callsPerSecond(), "direct calls/s", 0.95);
+    results.compared("xds.plaintext.concurrent", "unary calls, xDS plaintext vs direct plaintext, " + IN_FLIGHT
+        + " in flight", concurrent.get(1).callsPerSecond(), "calls/s", concurrent.get(0).callsPerSecond(),
+        "direct calls/s", 0.95);
+    results.compared("xds.mtls.sequential", "unary calls, xDS mTLS vs direct mTLS, sequential",
+        sequential.get(3).callsPerSecond(), "calls/s", sequential.get(2).callsPerSecond(), "direct mTLS calls/s");
+    results.compared("xds.mtls.concurrent", "unary calls, xDS mTLS vs direct mTLS, " + IN_FLIGHT + " in flight",
+        concurrent.get(3).callsPerSecond(), "calls/s", concurrent.get(2).callsPerSecond(), "direct mTLS calls/s",
+        0.95);
+    results.compared("xds.mtls.vs.plaintext", "unary calls, xDS mTLS vs direct plaintext, " + IN_FLIGHT
+        + " in flight", concurrent.get(3).callsPerSecond(), "calls/s", concurrent.get(0).callsPerSecond(),
+        "direct plaintext calls/s", 0.8);
   }
 
   private static void print(String title, List<Result> results) {

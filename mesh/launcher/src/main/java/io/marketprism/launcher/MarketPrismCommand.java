@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code marketprism} — runs MarketPrism locally: {@code up [--detach] [--no-mesh]}, {@code down},
  * {@code status [--json]}, {@code logs <component> [-f] [-n N]}, {@code pki issue --name NAME --out
- * DIR}, {@code token --role R}, {@code apikey create|revoke|list}. Started by the {@code ./marketprism} script at the repository root.
+ * DIR}, {@code token --role R}, {@code apikey create|revoke|list}, {@code bench [--quick] [--only MODULE]}.
+ * Started by the {@code ./marketprism} script at the repository root.
  */
 @Command(
     name = "marketprism",
@@ -28,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       PkiCommand.class,
       TokenCommand.class,
       ApiKeyCommand.class,
+      BenchCommand.class,
       SuperviseCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,5 +1,6 @@
 package io.marketprism.launcher;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +24,9 @@ class ConsoleMemoryBenchmark {
       browser.awaitElement(By.cssSelector("#tape tr"));
       ConsoleMemory memory = ConsoleMemory.measure(browser, run);
       System.out.println("console memory over " + run.toMinutes() + " min: " + memory);
+      BenchmarkResults.start(ConsoleMemoryBenchmark.class).compared("heap", "console JS heap after GC at the end of "
+          + run.toMinutes() + " min on the live market page (" + memory.tradesShown() + " trades shown)",
+          memory.heapAfter() / 1048576.0, "MiB", memory.heapBefore() / 1048576.0, "MiB at the start");
     }
   }
 }

@@ -12,9 +12,12 @@ import io.marketprism.testkit.NatsClusterForTest;
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import io.marketprism.testkit.bench.BenchmarkResults;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark (not a test): publish acks/s of {@link BoundedPublisher} on one nats-server with an R1 stream (the
@@ -23,19 +26,27 @@ import java.util.Locale;
  * counted). On a 2-core machine the three members and the publisher share the cores, so the ratio understates what
  * a cluster on three machines does; the CPU per message is what projects to bigger machines.
  *
- * <p>Arguments: {@code [messages per run, default 100000] [rounds, default 3] [in-flight window, default 4096]}.
+ * <p>Arguments: {@code [messages per run, default 100000] [rounds, default 3] [in-flight window, default 4096]}; run
+ * by {@code ./marketprism bench} through {@link #run()} with {@code -Dbench.messages}, {@code -Dbench.rounds} (quick
+ * mode: 20,000 messages, one round: the rates of a loaded machine make 100,000 × 3 take minutes).
  */
 public final class ClusterPublishBenchmark {
 
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
-  private ClusterPublishBenchmark() {}
+  @Test
+  void run() throws Exception {
+    measure(BenchmarkResults.choose("bench.messages", 100_000, 20_000), BenchmarkResults.choose("bench.rounds", 3, 1),
+        BenchmarkResults.choose("bench.window", 4096, 4096));
+  }
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int window = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+    measure(args.length > 0 ? Integer.parseInt(args[0]) : 100_000, args.length > 1 ? Integer.parseInt(args[1]) : 3,
+        args.length > 2 ? Integer.parseInt(args[2]) : 4096);
+  }
+
+  private static void measure(int count, int rounds, int window) throws Exception {
     try (NatsClusterForTest single = NatsClusterForTest.start(1);
         NatsClusterForTest cluster = NatsClusterForTest.start(3)) {
       Target one = Target.open("1 node R1", single, window);
@@ -43,19 +54,27 @@ public final class ClusterPublishBenchmark {
       // unmeasured warm-up of both paths
       one.run(count / 4, "warm");
       three.run(count / 4, "warm");
-      List<Double> ratios = new ArrayList<>();
+      List<Result[]> pairs = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         Result baseline = one.run(count, "r" + round);
         Result replicated = three.run(count, "r" + round);
         double ratio = replicated.perSecond() / baseline.perSecond();
-        ratios.add(ratio);
+        pairs.add(new Result[] {replicated, baseline});
         System.out.println(baseline);
         System.out.println(replicated);
         System.out.printf(Locale.ROOT, "round %d: 3-node R3 / 1-node R1 = %.2f%n", round, ratio);
       }
-      ratios.sort(Double::compare);
+      pairs.sort(Comparator.comparingDouble(pair -> pair[0].perSecond() / pair[1].perSecond()));
+      Result[] median = pairs.get(pairs.size() / 2);
       System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds, load average %.1f%n",
-          ratios.get(ratios.size() / 2), rounds, OS.getSystemLoadAverage());
+          median[0].perSecond() / median[1].perSecond(), rounds, OS.getSystemLoadAverage());
+      BenchmarkResults results = BenchmarkResults.start(ClusterPublishBenchmark.class);
+      results.compared("r3.acks", String.format(Locale.ROOT, "publish acks/s, 3-member cluster R3 vs 1"
+          + " server R1 (%,d messages, %,d in flight; the round with the median ratio of %d)", count, window, rounds),
+          median[0].perSecond(), "acks/s",
+          median[1].perSecond(), "1 server R1 acks/s");
+      results.compared("r3.server-cpu", "nats-server CPU per message, all 3 members vs 1 server (same round)",
+          median[0].serverMicrosPerMessage(), "µs/msg", median[1].serverMicrosPerMessage(), "1 server µs/msg");
       one.close();
       three.close();
     }
@@ -120,6 +139,10 @@ public final class ClusterPublishBenchmark {
   private record Result(String name, long acked, long elapsedNanos, long jvmCpuNanos, long[] serverCpuNanos) {
     double perSecond() {
       return acked * 1e9 / elapsedNanos;
+    }
+
+    double serverMicrosPerMessage() {
+      return java.util.Arrays.stream(serverCpuNanos).sum() / 1e3 / acked;
     }
 
     @Override

