@@ -41,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -317,8 +318,30 @@ class FullSystemTest {
     try {
       await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
           assertThat(firingAlerts(admin)).contains("full-system-feed-stale"));
+      theConsoleShowsTheFiringAlert();
     } finally {
       system.simulatorAdmin("/admin/faults", "{\"malformed-frame-probability\":0}");
+    }
+  }
+
+  /**
+   * The web console, served by the gateway in the mesh, shows the firing alert on its operations page (its alerts
+   * table refreshes every 5 s) — what an operator would look at.
+   */
+  private static void theConsoleShowsTheFiringAlert() throws IOException {
+    try (ConsoleBrowser browser = new ConsoleBrowser(system.gatewayUrl())) {
+      browser.logIn(system.token("operator"));
+      browser.awaitElement(By.cssSelector("#tape"));
+      browser.open("operations");
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions() // a row read while the table is redrawn is gone: look again
+          .until(
+              () ->
+                  browser.all(By.cssSelector("#alerts tr.stale td:first-child")).stream()
+                      .anyMatch(cell -> cell.getText().equals("full-system-feed-stale")));
+      browser.screenshot("full-system-alert");
     }
   }
 
