@@ -68,7 +68,8 @@ class FullSystemTest {
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   /** Services that export their spans to {@link #traces}. */
-  private static final List<String> TRACED = List.of("api-gateway", "data-storage", "market-data-collector");
+  private static final List<String> TRACED =
+      List.of("api-gateway", "data-storage", "market-data-collector", "scheduler");
 
   /** Offered by the simulator (with this test's markets) but not among the collector's default subscriptions. */
   private static final String UNSUBSCRIBED_SYMBOL = "ETH-USDT";
@@ -255,7 +256,7 @@ class FullSystemTest {
 
   @Test
   @Order(8)
-  void aTraceHasSpansFromTheGatewayStorageAndTheCollector() throws Exception {
+  void tracesCrossTheGatewaySchedulerStorageAndCollector() throws Exception {
     String traceId = HexFormat.of().formatHex(randomId(16));
     String callerSpanId = HexFormat.of().formatHex(randomId(8));
     HttpResponse<String> response = HTTP.send(
@@ -291,6 +292,49 @@ class FullSystemTest {
           .as("a trade published by the collector and consumed by storage, in one trace")
           .isNotEmpty()
           .allSatisfy(publish -> assertThat(publish.name()).isEqualTo("publish md.trade"));
+    });
+
+    aTriggeredTaskIsOneTraceThroughGatewaySchedulerAndStorage();
+  }
+
+  /**
+   * A task triggered through REST: the gateway's call to the scheduler, the trigger handed to the leader (in the
+   * trigger signal), the run's call to storage and storage's query are one trace across three services.
+   */
+  private static void aTriggeredTaskIsOneTraceThroughGatewaySchedulerAndStorage() throws Exception {
+    String admin = system.token("admin");
+    Map<String, Object> task = Map.of(
+        "task_id", "full-system-traced",
+        "schedule", Map.of("interval", "3600s"), // fires only when triggered during the test
+        "target", Map.of(
+            "service", "data-storage",
+            "method", "marketprism.storage.v1.StorageService/ListTrades",
+            "request_json", "{\"exchange\":\"binance\",\"symbol\":\"BTC-USDT\",\"limit\":1}",
+            "timeout", "20s"));
+    system.send("POST", "/v1/scheduler/tasks", admin, JSON.writeValueAsString(task));
+    String traceId = HexFormat.of().formatHex(randomId(16));
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/scheduler/tasks/full-system-traced:trigger"))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .header("Authorization", "Bearer " + admin)
+            .header("Content-Type", "application/json")
+            .header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomId(8)) + "-01")
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+    await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      List<ReceivedSpan> trace = traces.spans().stream().filter(span -> span.traceId().equals(traceId)).toList();
+      ReceivedSpan toScheduler = only(trace, "api-gateway", SpanKind.SPAN_KIND_CLIENT);
+      ReceivedSpan trigger = only(trace, "scheduler", SpanKind.SPAN_KIND_SERVER);
+      assertThat(trigger.name()).isEqualTo("marketprism.scheduler.v1.SchedulerService/TriggerTask");
+      assertThat(trigger.parentSpanId()).isEqualTo(toScheduler.spanId());
+      ReceivedSpan runCall = only(trace, "scheduler", SpanKind.SPAN_KIND_CLIENT);
+      assertThat(runCall.parentSpanId()).as("the run's call continues the trigger").isEqualTo(trigger.spanId());
+      ReceivedSpan listTrades = only(trace, "data-storage", SpanKind.SPAN_KIND_SERVER);
+      assertThat(listTrades.name()).isEqualTo("marketprism.storage.v1.StorageService/ListTrades");
+      assertThat(listTrades.parentSpanId()).isEqualTo(runCall.spanId());
     });
   }
 

@@ -16,6 +16,7 @@ import io.marketprism.scheduler.domain.RunIds;
 import io.marketprism.scheduler.domain.TaskCompiler;
 import io.marketprism.scheduler.fire.RunExecutor;
 import io.marketprism.scheduler.store.FireCursors;
+import io.marketprism.scheduler.fire.TriggerTraces;
 import io.marketprism.scheduler.store.LeaderSignals;
 import io.marketprism.scheduler.store.LeaderLease;
 import io.marketprism.scheduler.store.RunStore;
@@ -288,7 +289,8 @@ public final class SchedulerApi extends SchedulerServiceGrpc.SchedulerServiceImp
       if (!runs.create(run)) {
         throw Status.ABORTED.withDescription("run id collision; trigger again").asRuntimeException();
       }
-      signals.send(LeaderSignals.Kind.TRIGGER, task.getTaskId(), run.getRunId());
+      // the run's call continues this request's trace, on whichever replica leads
+      signals.send(LeaderSignals.Kind.TRIGGER, task.getTaskId(), run.getRunId(), TriggerTraces.current());
       return TriggerTaskResponse.newBuilder().setRun(run).build();
     });
   }

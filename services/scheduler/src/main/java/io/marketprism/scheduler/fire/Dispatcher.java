@@ -9,6 +9,7 @@ import io.marketprism.scheduler.domain.TaskCompiler;
 import io.marketprism.scheduler.store.FireCursors;
 import io.marketprism.scheduler.store.LeaderLease;
 import io.marketprism.scheduler.store.LeaderSignals;
+import io.opentelemetry.context.Context;
 import io.marketprism.scheduler.store.RunStore;
 import io.marketprism.scheduler.store.SchedulerPause;
 import io.marketprism.scheduler.store.StoreUnavailableException;
@@ -136,7 +137,8 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
       }, 1, TimeUnit.SECONDS);
       return;
     }
-    watches.add(signals.watch(LeaderSignals.Kind.TRIGGER, (task, run) -> workers.execute(() -> startManual(task, run))));
+    watches.add(signals.watchSignals(LeaderSignals.Kind.TRIGGER, signal -> workers.execute(() ->
+        startManual(signal.taskId(), signal.runId(), TriggerTraces.parentOf(signal.value())))));
     watches.add(signals.watch(LeaderSignals.Kind.CANCEL, (task, run) -> workers.execute(() -> {
       executor.cancel(task, run);
       signals.done(LeaderSignals.Kind.CANCEL, task, run);
@@ -353,7 +355,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
     }
   }
 
-  private void startManual(String taskId, String runId) {
+  private void startManual(String taskId, String runId, Context trace) {
     try {
       Optional<Versioned<Run>> run = runs.get(taskId, runId);
       Optional<Versioned<Task>> definition = tasks.get(taskId);
@@ -372,7 +374,7 @@ public final class Dispatcher implements LeaderLease.Listener, AutoCloseable {
         if (busy && task.concurrency() == ConcurrencyPolicy.CONCURRENCY_POLICY_REPLACE) {
           executor.activeRuns(taskId).forEach(active -> executor.cancel(taskId, active));
         }
-        executor.start(task, run.get().value());
+        executor.start(task, run.get().value(), trace);
       }
       signals.done(LeaderSignals.Kind.TRIGGER, taskId, runId);
     } catch (RuntimeException e) {

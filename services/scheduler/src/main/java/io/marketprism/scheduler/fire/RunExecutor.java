@@ -20,6 +20,8 @@ import io.marketprism.scheduler.v1.Execution;
 import io.marketprism.scheduler.v1.ExecutionState;
 import io.marketprism.scheduler.v1.Run;
 import io.marketprism.scheduler.v1.RunState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -65,12 +67,16 @@ public final class RunExecutor {
   private static final class Active {
     final CompiledTask task;
     final Run run;
+    /** The trace the run's calls continue: a manual trigger's, else none (each call starts its own). */
+    final Context trace;
+
     volatile Future<?> current;
     volatile boolean cancelled;
 
-    Active(CompiledTask task, Run run) {
+    Active(CompiledTask task, Run run, Context trace) {
       this.task = task;
       this.run = run;
+      this.trace = trace;
     }
   }
 
@@ -84,14 +90,22 @@ public final class RunExecutor {
     resume(task, run);
   }
 
+  /** Starts a recorded, PENDING run whose calls continue {@code trace} (a manual trigger's). */
+  public void start(CompiledTask task, Run run, Context trace) {
+    begin(new Active(task, run, trace));
+  }
+
   /**
    * Makes the next attempt of a PENDING run: the first of a new run, or the one a dead leader owed (its run was
    * recorded, or its retry was waiting, when it died).
    */
   public void resume(CompiledTask task, Run run) {
-    Active handle = new Active(task, run);
-    active.computeIfAbsent(task.id(), k -> new ConcurrentHashMap<>()).put(run.getRunId(), handle);
-    workers.execute(() -> attempt(handle, run.getAttemptCount() + 1));
+    begin(new Active(task, run, Context.root()));
+  }
+
+  private void begin(Active handle) {
+    active.computeIfAbsent(handle.task.id(), k -> new ConcurrentHashMap<>()).put(handle.run.getRunId(), handle);
+    workers.execute(() -> attempt(handle, handle.run.getAttemptCount() + 1));
   }
 
   /** Cancels a run executing here (its call, or its wait for a retry); false if it is not executing here. */
@@ -146,7 +160,7 @@ public final class RunExecutor {
    * call goes out with no further round trip to the store.
    */
   public void startClaimed(CompiledTask task, Run run) {
-    Active handle = new Active(task, run);
+    Active handle = new Active(task, run, Context.root());
     active.computeIfAbsent(task.id(), k -> new ConcurrentHashMap<>()).put(run.getRunId(), handle);
     call(handle, 1, run.getStartTime());
   }
@@ -160,7 +174,7 @@ public final class RunExecutor {
     // overwritten by the RUNNING record
     CompletableFuture<Void> recorded = CompletableFuture.runAsync(() -> runs.putExecution(execution), workers);
     ListenableFuture<? extends Message> call;
-    try {
+    try (Scope traced = handle.trace.makeCurrent()) {
       call = invoke(handle.task, run);
     } catch (RuntimeException e) {
       call = Futures.immediateFailedFuture(e);

@@ -8,6 +8,7 @@ import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.nats.client.api.KeyValueWatcher;
 import java.io.IOException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What any replica asks of the leader, as keys of the lease bucket: {@code trigger.<task>.<run>} (run a manual run
@@ -28,7 +29,12 @@ public final class LeaderSignals {
   }
 
   public void send(Kind kind, String taskId, String runId) {
-    SchedulerBuckets.put(kv, prefix(kind) + taskId + "." + runId, new byte[0]);
+    send(kind, taskId, runId, new byte[0]);
+  }
+
+  /** A signal with a value for the leader: a trigger carries the W3C trace context of the call that made it. */
+  public void send(Kind kind, String taskId, String runId, byte[] value) {
+    SchedulerBuckets.put(kv, prefix(kind) + taskId + "." + runId, value);
   }
 
   /** Done with a signal: removed so the next leader does not act on it again. */
@@ -36,11 +42,19 @@ public final class LeaderSignals {
     SchedulerBuckets.purge(kv, prefix(kind) + taskId + "." + runId);
   }
 
+  /** What a signal names, and the value it was sent with (empty if none). */
+  public record Signal(String taskId, String runId, byte[] value) {}
+
   /**
    * Calls {@code handler(taskId, runId)} for every signal of {@code kind} waiting now and every later one, until the
    * returned subscription is closed.
    */
   public NatsKeyValueWatchSubscription watch(Kind kind, BiConsumer<String, String> handler) {
+    return watchSignals(kind, signal -> handler.accept(signal.taskId(), signal.runId()));
+  }
+
+  /** As {@link #watch}, with each signal's value. */
+  public NatsKeyValueWatchSubscription watchSignals(Kind kind, Consumer<Signal> handler) {
     String prefix = prefix(kind);
     KeyValueWatcher watcher =
         new KeyValueWatcher() {
@@ -48,7 +62,8 @@ public final class LeaderSignals {
           public void watch(KeyValueEntry entry) {
             if (entry.getOperation() == KeyValueOperation.PUT) {
               String[] parts = entry.getKey().substring(prefix.length()).split("\\.", 2);
-              handler.accept(parts[0], parts[1]);
+              byte[] value = entry.getValue() == null ? new byte[0] : entry.getValue();
+              handler.accept(new Signal(parts[0], parts[1], value));
             }
           }
 
