@@ -259,17 +259,10 @@ class FullSystemTest {
   void tracesCrossTheGatewaySchedulerStorageAndCollector() throws Exception {
     String traceId = HexFormat.of().formatHex(randomId(16));
     String callerSpanId = HexFormat.of().formatHex(randomId(8));
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/trades/binance/BTC-USDT?limit=5"))
-            .header("Authorization", "Bearer " + system.token("reader"))
-            .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
-            .timeout(Duration.ofSeconds(30))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    tracedCall("GET", "/v1/trades/binance/BTC-USDT?limit=5", system.token("reader"), traceId, callerSpanId);
 
     await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      List<ReceivedSpan> trace = traces.spans().stream().filter(span -> span.traceId().equals(traceId)).toList();
+      List<ReceivedSpan> trace = spansOf(traceId);
       ReceivedSpan edge = only(trace, "api-gateway", SpanKind.SPAN_KIND_SERVER);
       assertThat(edge.parentSpanId()).isEqualTo(callerSpanId);
       ReceivedSpan upstream = only(trace, "api-gateway", SpanKind.SPAN_KIND_CLIENT);
@@ -313,19 +306,11 @@ class FullSystemTest {
             "timeout", "20s"));
     system.send("POST", "/v1/scheduler/tasks", admin, JSON.writeValueAsString(task));
     String traceId = HexFormat.of().formatHex(randomId(16));
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(system.gatewayUrl() + "/v1/scheduler/tasks/full-system-traced:trigger"))
-            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-            .header("Authorization", "Bearer " + admin)
-            .header("Content-Type", "application/json")
-            .header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomId(8)) + "-01")
-            .timeout(Duration.ofSeconds(30))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    tracedCall("POST", "/v1/scheduler/tasks/full-system-traced:trigger", admin, traceId,
+        HexFormat.of().formatHex(randomId(8)));
 
     await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      List<ReceivedSpan> trace = traces.spans().stream().filter(span -> span.traceId().equals(traceId)).toList();
+      List<ReceivedSpan> trace = spansOf(traceId);
       ReceivedSpan toScheduler = only(trace, "api-gateway", SpanKind.SPAN_KIND_CLIENT);
       ReceivedSpan trigger = only(trace, "scheduler", SpanKind.SPAN_KIND_SERVER);
       assertThat(trigger.name()).isEqualTo("marketprism.scheduler.v1.SchedulerService/TriggerTask");
@@ -454,6 +439,26 @@ class FullSystemTest {
       }
     }
     return firing;
+  }
+
+  /** A call through the gateway as the child of a caller's span ({@code traceparent}); fails unless it is 200. */
+  private static void tracedCall(String method, String path, String token, String traceId, String callerSpanId)
+      throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(system.gatewayUrl() + path))
+            .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString("{}"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(200);
+  }
+
+  private static List<ReceivedSpan> spansOf(String traceId) {
+    return traces.spans().stream().filter(span -> span.traceId().equals(traceId)).toList();
   }
 
   private static ReceivedSpan only(List<ReceivedSpan> spans, String service, SpanKind kind) {
