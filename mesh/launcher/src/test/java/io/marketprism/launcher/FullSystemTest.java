@@ -238,15 +238,7 @@ class FullSystemTest {
   @Order(7)
   void anIntervalTaskCreatedThroughRestRunsSuccessfully() throws Exception {
     String admin = system.token("admin");
-    Map<String, Object> task = Map.of(
-        "task_id", "full-system-list-trades",
-        "schedule", Map.of("interval", "2s"),
-        "target", Map.of(
-            "service", "data-storage",
-            "method", "marketprism.storage.v1.StorageService/ListTrades",
-            "request_json", "{\"exchange\":\"binance\",\"symbol\":\"BTC-USDT\",\"limit\":1}",
-            "timeout", "20s"));
-    system.send("POST", "/v1/scheduler/tasks", admin, JSON.writeValueAsString(task));
+    createListTradesTask(admin, "full-system-list-trades", "2s");
 
     await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
         assertThat(system.get("/v1/scheduler/tasks/full-system-list-trades/runs", admin).path("runs")
@@ -296,15 +288,7 @@ class FullSystemTest {
    */
   private static void aTriggeredTaskIsOneTraceThroughGatewaySchedulerAndStorage() throws Exception {
     String admin = system.token("admin");
-    Map<String, Object> task = Map.of(
-        "task_id", "full-system-traced",
-        "schedule", Map.of("interval", "3600s"), // fires only when triggered during the test
-        "target", Map.of(
-            "service", "data-storage",
-            "method", "marketprism.storage.v1.StorageService/ListTrades",
-            "request_json", "{\"exchange\":\"binance\",\"symbol\":\"BTC-USDT\",\"limit\":1}",
-            "timeout", "20s"));
-    system.send("POST", "/v1/scheduler/tasks", admin, JSON.writeValueAsString(task));
+    createListTradesTask(admin, "full-system-traced", "3600s"); // fires only when triggered during the test
     String traceId = HexFormat.of().formatHex(randomId(16));
     tracedCall("POST", "/v1/scheduler/tasks/full-system-traced:trigger", admin, traceId,
         HexFormat.of().formatHex(randomId(8)));
@@ -439,6 +423,19 @@ class FullSystemTest {
       }
     }
     return firing;
+  }
+
+  /** A task through REST that calls storage's ListTrades every {@code interval} (a proto JSON duration). */
+  private static void createListTradesTask(String admin, String taskId, String interval) throws Exception {
+    Map<String, Object> task = Map.of(
+        "task_id", taskId,
+        "schedule", Map.of("interval", interval),
+        "target", Map.of(
+            "service", "data-storage",
+            "method", "marketprism.storage.v1.StorageService/ListTrades",
+            "request_json", "{\"exchange\":\"binance\",\"symbol\":\"BTC-USDT\",\"limit\":1}",
+            "timeout", "20s"));
+    system.send("POST", "/v1/scheduler/tasks", admin, JSON.writeValueAsString(task));
   }
 
   /** A call through the gateway as the child of a caller's span ({@code traceparent}); fails unless it is 200. */

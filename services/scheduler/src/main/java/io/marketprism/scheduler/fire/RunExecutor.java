@@ -85,11 +85,6 @@ public final class RunExecutor {
     return Set.copyOf(active.getOrDefault(taskId, Map.of()).keySet());
   }
 
-  /** Starts a recorded, PENDING run. */
-  public void start(CompiledTask task, Run run) {
-    resume(task, run);
-  }
-
   /** Starts a recorded, PENDING run whose calls continue {@code trace} (a manual trigger's). */
   public void start(CompiledTask task, Run run, Context trace) {
     begin(new Active(task, run, trace));
